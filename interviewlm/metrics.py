@@ -1,0 +1,157 @@
+"""Prometheus metrics for every worker.
+
+Names follow Prometheus practice (``_total`` for counters, ``_seconds`` for
+durations). No label ever carries a session or candidate id: those are
+unbounded and would also leak personal data into the monitoring system.
+"""
+
+from __future__ import annotations
+
+import platform
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+
+__all__ = [
+    "ACTIVE_SESSIONS",
+    "BUILD_INFO",
+    "CONSUMER_LAG",
+    "DEAD_LETTERS",
+    "EVALUATIONS",
+    "EVALUATION_DURATION",
+    "EVENTS_PROCESSED",
+    "LLM_COST",
+    "LLM_REQUESTS",
+    "LLM_TOKENS",
+    "METRIC_NAMES",
+    "NOTIFICATIONS",
+    "PROCESSING_DURATION",
+    "REGISTRY",
+    "RETRIES",
+    "SESSION_THETA",
+    "TABLE_RECOVERY_COMPLETE",
+    "DB_WRITE_BATCH",
+]
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+EVENTS_PROCESSED = Counter(
+    "interviewlm_events_processed_total",
+    "Events consumed, by topic, event type and outcome (ok, duplicate, dead_letter, retry).",
+    ["topic", "type", "outcome"],
+    registry=REGISTRY,
+)
+PROCESSING_DURATION = Histogram(
+    "interviewlm_processing_duration_seconds",
+    "Wall time to process one batch of events, per agent.",
+    ["agent"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+    registry=REGISTRY,
+)
+CONSUMER_LAG = Gauge(
+    "interviewlm_consumer_lag_messages",
+    "Messages between the group's committed offset and the partition end.",
+    ["group", "topic", "partition"],
+    registry=REGISTRY,
+)
+TABLE_RECOVERY_COMPLETE = Gauge(
+    "interviewlm_table_recovery_complete",
+    "1 once changelog recovery of the worker's tables has finished, else 0.",
+    registry=REGISTRY,
+)
+RETRIES = Counter(
+    "interviewlm_retries_total",
+    "Processing attempts that failed with a transient error and were retried.",
+    ["topic"],
+    registry=REGISTRY,
+)
+DEAD_LETTERS = Counter(
+    "interviewlm_dead_letters_total",
+    "Messages sent to a dead-letter topic, by source topic and reason class.",
+    ["topic", "reason"],
+    registry=REGISTRY,
+)
+EVALUATION_DURATION = Histogram(
+    "interviewlm_evaluation_duration_seconds",
+    "Wall time to score one completed session.",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
+    registry=REGISTRY,
+)
+EVALUATIONS = Counter(
+    "interviewlm_evaluations_total",
+    "Evaluations finished, by outcome (ok, needs_review, failed).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+LLM_REQUESTS = Counter(
+    "interviewlm_llm_requests_total",
+    "Anthropic API requests, by model, mode (realtime, batch) and outcome.",
+    ["model", "mode", "outcome"],
+    registry=REGISTRY,
+)
+LLM_TOKENS = Counter(
+    "interviewlm_llm_tokens_total",
+    "Tokens billed, by model and kind (input, output, cache_write, cache_read).",
+    ["model", "kind"],
+    registry=REGISTRY,
+)
+LLM_COST = Counter(
+    "interviewlm_llm_cost_dollars_total",
+    "Estimated spend in US dollars from the configured price table, by model.",
+    ["model"],
+    registry=REGISTRY,
+)
+NOTIFICATIONS = Counter(
+    "interviewlm_notifications_total",
+    "Notification deliveries, by channel (email, webhook, slack) and outcome.",
+    ["channel", "outcome"],
+    registry=REGISTRY,
+)
+ACTIVE_SESSIONS = Gauge(
+    "interviewlm_active_sessions",
+    "Sessions started and not yet completed, as seen by this worker's partitions.",
+    registry=REGISTRY,
+)
+SESSION_THETA = Histogram(
+    "interviewlm_session_theta",
+    "Live EAP ability estimates (logit scale) after each scored response.",
+    buckets=(-3, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 3),
+    registry=REGISTRY,
+)
+DB_WRITE_BATCH = Histogram(
+    "interviewlm_db_write_batch_rows",
+    "Rows written per write-behind flush to PostgreSQL.",
+    buckets=(1, 5, 10, 50, 100, 250, 500, 1000, 2500),
+    registry=REGISTRY,
+)
+BUILD_INFO = Info(
+    "interviewlm_build",
+    "Version of the worker and of the Python runtime.",
+    registry=REGISTRY,
+)
+BUILD_INFO.info({"version": "0.1.0", "python": platform.python_version()})
+
+#: Every sample name a worker exposes, for dashboards and tests to check against.
+METRIC_NAMES: tuple[str, ...] = (
+    "interviewlm_events_processed_total",
+    "interviewlm_processing_duration_seconds_bucket",
+    "interviewlm_processing_duration_seconds_count",
+    "interviewlm_processing_duration_seconds_sum",
+    "interviewlm_consumer_lag_messages",
+    "interviewlm_table_recovery_complete",
+    "interviewlm_retries_total",
+    "interviewlm_dead_letters_total",
+    "interviewlm_evaluation_duration_seconds_bucket",
+    "interviewlm_evaluation_duration_seconds_count",
+    "interviewlm_evaluation_duration_seconds_sum",
+    "interviewlm_evaluations_total",
+    "interviewlm_llm_requests_total",
+    "interviewlm_llm_tokens_total",
+    "interviewlm_llm_cost_dollars_total",
+    "interviewlm_notifications_total",
+    "interviewlm_active_sessions",
+    "interviewlm_session_theta_bucket",
+    "interviewlm_session_theta_count",
+    "interviewlm_session_theta_sum",
+    "interviewlm_db_write_batch_rows_bucket",
+    "interviewlm_build_info",
+)
