@@ -1,0 +1,123 @@
+"""One settings object for every worker, read from the environment.
+
+The seed system's names are kept where they still apply (``DATABASE_URL``,
+``ANTHROPIC_API_KEY``, ``WORKER_CONCURRENCY``, ``INTERNAL_API_KEY``); the Redis
+settings are replaced by Kafka ones. Secrets are ``SecretStr`` so they never
+appear in ``repr``, logs or error messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "load_settings"]
+
+AGENT_NAMES = ("interview", "evaluation", "notification")
+
+
+class Settings(BaseSettings):
+    """Runtime configuration. Every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    # --- Kafka -------------------------------------------------------------
+    kafka_bootstrap_servers: str = "localhost:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = (
+        "PLAINTEXT"
+    )
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
+    kafka_ssl_certfile: Path | None = None
+    kafka_ssl_keyfile: Path | None = None
+    kafka_topic_partitions: int = Field(8, ge=1, description="Partitions for topics we create.")
+    kafka_replication_factor: int = Field(1, ge=1)
+
+    # --- Faust -------------------------------------------------------------
+    app_id: str = Field("interviewlm-workers", description="Faust app id = consumer group.")
+    table_store: str = Field("memory://", description="memory:// or rocksdb://")
+    data_dir: Path = Path("var/worker")
+    web_host: str = "0.0.0.0"
+    web_port: int = 6066
+    worker_concurrency: int = Field(10, ge=1, le=256, description="Session lanes per batch.")
+    evaluation_concurrency: int = Field(5, ge=1, le=64)
+    batch_max_events: int = Field(500, ge=1, description="Write-behind flush size.")
+    batch_within_seconds: float = Field(0.2, gt=0, description="Write-behind flush interval.")
+    shutdown_timeout_seconds: float = Field(30.0, gt=0)
+    max_message_bytes: int = Field(1_000_000, ge=1024, description="Larger messages dead-letter.")
+
+    # --- PostgreSQL --------------------------------------------------------
+    database_url: SecretStr = SecretStr("postgresql://postgres@localhost:5432/interviewlm")
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    db_connect_timeout_seconds: float = 5.0
+
+    # --- Anthropic ---------------------------------------------------------
+    anthropic_api_key: SecretStr | None = None
+    anthropic_base_url: str | None = None
+    evaluation_model: str = "claude-sonnet-4-5"
+    interview_model: str = "claude-haiku-4-5"
+    llm_timeout_seconds: float = 30.0
+    llm_max_retries: int = 3
+    llm_budget_evaluation_dollars: float = 0.06
+    llm_budget_interview_dollars: float = 0.02
+    llm_prompt_classifier: bool = True
+
+    # --- IRT / interview agent ---------------------------------------------
+    irt_grid_points: int = Field(61, ge=11, le=1001)
+    irt_grid_min: float = -4.0
+    irt_grid_max: float = 4.0
+    irt_prior_mean: float = 0.0
+    irt_prior_sd: float = Field(1.0, gt=0)
+    difficulty_change_threshold: int = Field(2, ge=1, le=9)
+    stable_se_threshold: float = Field(0.3, gt=0)
+    stalled_after_seconds: float = 600.0
+    repeated_failure_runs: int = 3
+
+    # --- Notifications -----------------------------------------------------
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    email_from: str = "InterviewLM <no-reply@interviewlm.local>"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    slack_webhook_url: SecretStr | None = None
+    recruiter_email: str | None = None
+
+    # --- Admin / security --------------------------------------------------
+    internal_api_key: SecretStr | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("kafka_bootstrap_servers")
+    @classmethod
+    def _non_empty_servers(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("KAFKA_BOOTSTRAP_SERVERS must name at least one host:port")
+        return value
+
+    @property
+    def kafka_url(self) -> str:
+        """Bootstrap servers in Faust's ``kafka://host:port;host:port`` form."""
+        hosts = [h.strip() for h in self.kafka_bootstrap_servers.split(",") if h.strip()]
+        return ";".join(f"kafka://{h}" for h in hosts)
+
+    @property
+    def bootstrap_list(self) -> list[str]:
+        return [h.strip() for h in self.kafka_bootstrap_servers.split(",") if h.strip()]
+
+    @property
+    def offline(self) -> bool:
+        """True when no Anthropic key is set: deterministic methods only."""
+        return self.anthropic_api_key is None or not self.anthropic_api_key.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment, with explicit overrides (used by tests and CLI)."""
+    return Settings(**overrides)  # type: ignore[arg-type]
