@@ -1,0 +1,259 @@
+"""Event models: the wire contract the platform already speaks.
+
+Every message is ``{"type": "<event type>", "data": {"sessionId", "timestamp", ...}}``
+with camelCase fields (see ``shared/spec/events.md``). Field types are strict: a
+string is never coerced into an int. Unknown fields inside ``data`` are ignored
+so the platform can add fields without dead-lettering traffic; fields that are
+ours (``eventId``, item parameters, confidence bands) are optional on input.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+__all__ = [
+    "EVENT_MODELS",
+    "AdjustDifficulty",
+    "AiInteraction",
+    "Analyze",
+    "CodeChanged",
+    "EvaluationComplete",
+    "Event",
+    "EventData",
+    "GenerateReport",
+    "InterviewExpired",
+    "InterviewInvited",
+    "InterviewReminder",
+    "ItemParamsIn",
+    "QuestionAnswered",
+    "SessionComplete",
+    "SessionStarted",
+    "TestRun",
+]
+
+Timestamp = Annotated[datetime, Field(strict=False, description="ISO-8601 instant")]
+Difficulty = Annotated[int, Field(ge=1, le=10, description="Difficulty level 1-10")]
+NonEmpty = Annotated[str, Field(min_length=1, max_length=512)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        strict=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+
+class EventData(_Model):
+    """Fields every event carries."""
+
+    session_id: NonEmpty
+    timestamp: Timestamp
+
+    @field_validator("timestamp")
+    @classmethod
+    def _timezone_aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("timestamp must carry a timezone (e.g. a trailing Z)")
+        return value
+
+
+class ItemParamsIn(_Model):
+    """Optional IRT item parameters sent with an answer (3PL: a, b, c)."""
+
+    a: float = Field(gt=0, allow_inf_nan=False)
+    b: float = Field(allow_inf_nan=False)
+    c: float = Field(0.0, ge=0, lt=1, allow_inf_nan=False)
+
+
+# ---- interview topic ------------------------------------------------------
+class AiInteractionData(EventData):
+    candidate_message: str
+    ai_response: str
+    tools_used: list[str] = Field(default_factory=list)
+    files_modified: list[str] = Field(default_factory=list)
+
+
+class CodeChangedData(EventData):
+    files: dict[str, str]
+    trigger: Literal["manual", "ai", "test"]
+
+
+class TestRunData(EventData):
+    __test__ = False  # not a pytest test class
+    passed: int = Field(ge=0)
+    failed: int = Field(ge=0)
+    total: int = Field(ge=0)
+    coverage: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
+    output: str = ""
+    question_id: str | None = None
+    failing_tests: list[str] | None = None
+
+
+class QuestionAnsweredData(EventData):
+    question_id: NonEmpty
+    answer: str
+    time_spent: float = Field(ge=0, strict=False, allow_inf_nan=False)
+    is_correct: bool | None = None
+    item_params: ItemParamsIn | None = None
+
+
+class SessionStartedData(EventData):
+    candidate_id: NonEmpty
+    question_id: NonEmpty
+    difficulty: Difficulty
+    question_seed: str
+
+
+class SessionCompleteData(EventData):
+    candidate_id: NonEmpty
+    question_id: NonEmpty
+    duration: float = Field(ge=0, strict=False, allow_inf_nan=False)
+    final_code: dict[str, str] = Field(default_factory=dict)
+
+
+class AdjustDifficultyData(EventData):
+    new_difficulty: Difficulty
+    irt_theta: float = Field(strict=False, allow_inf_nan=False)
+    reason: str
+    irt_se: float | None = Field(None, strict=False, allow_inf_nan=False)
+    confidence_low: float | None = Field(None, strict=False, allow_inf_nan=False)
+    confidence_high: float | None = Field(None, strict=False, allow_inf_nan=False)
+    previous_difficulty: Difficulty | None = None
+
+
+# ---- evaluation topic -----------------------------------------------------
+class AnalyzeData(EventData):
+    candidate_id: NonEmpty
+    priority: int = Field(1, ge=1, le=10)
+
+
+class GenerateReportData(EventData):
+    evaluation_id: NonEmpty
+    format: Literal["json", "html", "pdf"] = "json"
+
+
+# ---- notification topic ---------------------------------------------------
+class EvaluationCompleteData(EventData):
+    candidate_id: NonEmpty
+    evaluation_id: NonEmpty
+    overall_score: float = Field(ge=0, le=100, strict=False, allow_inf_nan=False)
+
+
+class InvitationData(EventData):
+    candidate_email: NonEmpty
+    candidate_name: str
+    invite_link: NonEmpty
+    expires_at: Timestamp
+
+
+class _Envelope(_Model):
+    """``{"type", "data"}`` plus our optional envelope fields."""
+
+    event_id: str | None = Field(None, description="Producer-assigned id (optional)")
+
+
+class AiInteraction(_Envelope):
+    type: Literal["ai-interaction"]
+    data: AiInteractionData
+
+
+class CodeChanged(_Envelope):
+    type: Literal["code-changed"]
+    data: CodeChangedData
+
+
+class TestRun(_Envelope):
+    __test__ = False
+    type: Literal["test-run"]
+    data: TestRunData
+
+
+class QuestionAnswered(_Envelope):
+    type: Literal["question-answered"]
+    data: QuestionAnsweredData
+
+
+class SessionStarted(_Envelope):
+    type: Literal["session-started"]
+    data: SessionStartedData
+
+
+class SessionComplete(_Envelope):
+    type: Literal["session-complete"]
+    data: SessionCompleteData
+
+
+class AdjustDifficulty(_Envelope):
+    type: Literal["adjust-difficulty"]
+    data: AdjustDifficultyData
+
+
+class Analyze(_Envelope):
+    type: Literal["analyze"]
+    data: AnalyzeData
+
+
+class GenerateReport(_Envelope):
+    type: Literal["generate-report"]
+    data: GenerateReportData
+
+
+class EvaluationComplete(_Envelope):
+    type: Literal["evaluation-complete"]
+    data: EvaluationCompleteData
+
+
+class InterviewInvited(_Envelope):
+    type: Literal["interview-invited"]
+    data: InvitationData
+
+
+class InterviewReminder(_Envelope):
+    type: Literal["interview-reminder"]
+    data: InvitationData
+
+
+class InterviewExpired(_Envelope):
+    type: Literal["interview-expired"]
+    data: InvitationData
+
+
+Event = (
+    AiInteraction
+    | CodeChanged
+    | TestRun
+    | QuestionAnswered
+    | SessionStarted
+    | SessionComplete
+    | AdjustDifficulty
+    | Analyze
+    | GenerateReport
+    | EvaluationComplete
+    | InterviewInvited
+    | InterviewReminder
+    | InterviewExpired
+)
+
+#: Event type name -> model, in contract order.
+EVENT_MODELS: dict[str, type[_Envelope]] = {
+    "ai-interaction": AiInteraction,
+    "code-changed": CodeChanged,
+    "test-run": TestRun,
+    "question-answered": QuestionAnswered,
+    "session-started": SessionStarted,
+    "session-complete": SessionComplete,
+    "adjust-difficulty": AdjustDifficulty,
+    "analyze": Analyze,
+    "generate-report": GenerateReport,
+    "evaluation-complete": EvaluationComplete,
+    "interview-invited": InterviewInvited,
+    "interview-reminder": InterviewReminder,
+    "interview-expired": InterviewExpired,
+}

@@ -1,0 +1,62 @@
+"""Topic names (the old queue names) and which event types each one carries."""
+
+from __future__ import annotations
+
+__all__ = [
+    "EVALUATION",
+    "EVALUATION_URGENT",
+    "INTERVIEW",
+    "NOTIFICATION",
+    "SOURCE_TOPICS",
+    "TOPIC_EVENT_TYPES",
+    "dead_letter_topic",
+    "retry_topic",
+    "topic_for_type",
+]
+
+INTERVIEW = "interview"
+EVALUATION = "evaluation"
+#: Urgent ``analyze`` commands (priority >= URGENT_PRIORITY) get their own lane so a
+#: backlog of low-priority work never holds them up.
+EVALUATION_URGENT = "evaluation-urgent"
+NOTIFICATION = "notification"
+
+TOPIC_EVENT_TYPES: dict[str, frozenset[str]] = {
+    INTERVIEW: frozenset(
+        {
+            "ai-interaction",
+            "code-changed",
+            "test-run",
+            "question-answered",
+            "session-started",
+            "session-complete",
+            "adjust-difficulty",
+        }
+    ),
+    EVALUATION: frozenset({"analyze", "generate-report"}),
+    EVALUATION_URGENT: frozenset({"analyze", "generate-report"}),
+    NOTIFICATION: frozenset(
+        {"evaluation-complete", "interview-invited", "interview-reminder", "interview-expired"}
+    ),
+}
+SOURCE_TOPICS: tuple[str, ...] = (INTERVIEW, EVALUATION, EVALUATION_URGENT, NOTIFICATION)
+
+
+def dead_letter_topic(topic: str) -> str:
+    """Where messages from ``topic`` go when they can never be processed."""
+    return f"{topic}.dlq"
+
+
+def retry_topic(topic: str) -> str:
+    """Where failed jobs from ``topic`` wait for their next attempt."""
+    return f"{topic}.retry"
+
+
+def topic_for_type(event_type: str, *, priority: int = 1, urgent_priority: int = 8) -> str:
+    """The topic a producer publishes ``event_type`` to."""
+    for topic in (INTERVIEW, EVALUATION, NOTIFICATION):
+        if event_type in TOPIC_EVENT_TYPES[topic]:
+            if topic == EVALUATION and priority >= urgent_priority:
+                return EVALUATION_URGENT
+            return topic
+    raise KeyError(f"unknown event type {event_type!r}")
