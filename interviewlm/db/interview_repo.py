@@ -1,0 +1,116 @@
+"""Write-behind storage for the interview agent.
+
+Rows are gathered per batch and written in one transaction with idempotent
+upserts keyed on natural keys (the Kafka position of each event, the session
+id), so a redelivered batch never adds a row. One round trip per table per
+batch, never one per event.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+__all__ = ["EventRow", "InterviewWrites", "write_interview_batch"]
+
+_METRIC_COLUMNS = (
+    "session_id", "candidate_id", "theta", "se", "questions_answered", "correct", "incorrect",
+    "ai_interactions", "avg_prompt_quality", "ai_dependency", "struggle_indicators",
+    "avg_response_time", "test_failure_rate", "current_difficulty", "recommended_difficulty",
+    "estimate_stable", "event_counts", "details", "events_applied", "started_at", "completed_at",
+)
+_JSON_COLUMNS = {"struggle_indicators", "event_counts", "details"}
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    topic: str
+    partition: int
+    offset: int
+    session_id: str
+    event_type: str
+    event_ts: datetime
+    payload: str  # the event's JSON, as received
+
+
+@dataclass
+class InterviewWrites:
+    """Everything one batch will write; metrics keep only each session's latest row."""
+
+    events: list[EventRow] = field(default_factory=list)
+    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    theta: list[tuple[Any, ...]] = field(default_factory=list)
+    indicators: list[tuple[Any, ...]] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.events) + len(self.metrics) + len(self.theta) + len(self.indicators)
+
+
+async def write_interview_batch(conn: asyncpg.Connection, writes: InterviewWrites) -> None:
+    """Write one batch atomically."""
+    async with conn.transaction():
+        if writes.events:
+            await _insert_events(conn, writes.events)
+        if writes.theta:
+            await conn.executemany(
+                "INSERT INTO internal.theta_trajectory (session_id, event_id, seq, question_id,"
+                " event_ts, score, theta, se, a, b, c)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING",
+                writes.theta,
+            )
+        if writes.indicators:
+            await conn.executemany(
+                "INSERT INTO internal.session_indicators (session_id, name, first_at, event_id,"
+                " detail) VALUES ($1,$2,$3,$4,$5) ON CONFLICT DO NOTHING",
+                writes.indicators,
+            )
+        if writes.metrics:
+            await _upsert_metrics(conn, list(writes.metrics.values()))
+
+
+async def _insert_events(conn: asyncpg.Connection, rows: list[EventRow]) -> None:
+    # unnest() sends the whole batch as arrays: one statement, one round trip.
+    await conn.execute(
+        "INSERT INTO internal.session_events"
+        " (topic, partition, \"offset\", session_id, event_type, event_ts, payload)"
+        " SELECT t, p, o, s, e, ts, pl::jsonb FROM unnest("
+        "$1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[],"
+        " $7::text[]) AS u(t, p, o, s, e, ts, pl)"
+        " ON CONFLICT DO NOTHING",
+        [r.topic for r in rows], [r.partition for r in rows], [r.offset for r in rows],
+        [r.session_id for r in rows], [r.event_type for r in rows],
+        [r.event_ts for r in rows], [r.payload for r in rows],
+    )
+
+
+async def _upsert_metrics(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
+    cols = ", ".join(_METRIC_COLUMNS)
+    params = ", ".join(
+        f"${i}::jsonb" if c in _JSON_COLUMNS else f"${i}"
+        for i, c in enumerate(_METRIC_COLUMNS, start=1)
+    )
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _METRIC_COLUMNS[1:])
+    # The guard keeps a replayed, older state from overwriting a newer row.
+    sql = (
+        f"INSERT INTO internal.session_metrics ({cols}) VALUES ({params})"
+        f" ON CONFLICT (session_id) DO UPDATE SET {updates}, updated_at = now()"
+        " WHERE internal.session_metrics.events_applied <= EXCLUDED.events_applied"
+    )
+    await conn.executemany(sql, [_metric_values(r) for r in rows])
+
+
+def _metric_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    values = []
+    for col in _METRIC_COLUMNS:
+        value = row.get(col)
+        if col in _JSON_COLUMNS:
+            value = json.dumps(value if value is not None else ({} if col != "struggle_indicators"
+                                                                 else []))
+        elif col in ("started_at", "completed_at") and isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        values.append(value)
+    return tuple(values)
