@@ -59,9 +59,7 @@ def _check_keys(where: str, obj: object, allowed: frozenset[str]) -> Mapping[str
         raise InvalidPayload(f"{where} must be a JSON object, got {type(obj).__name__}")
     unknown = sorted(str(key) for key in obj if key not in allowed)
     if unknown:
-        raise InvalidPayload(
-            f"{where} has unknown keys {unknown}; allowed: {sorted(allowed)}"
-        )
+        raise InvalidPayload(f"{where} has unknown keys {unknown}; allowed: {sorted(allowed)}")
     return obj
 
 

@@ -60,8 +60,9 @@ class Grid:
         lo, hi = _check_finite("min", self.min), _check_finite("max", self.max)
         if lo >= hi:
             raise InvalidGrid(f"grid min must be < max, got min={lo!r} max={hi!r}")
-        mean, sd = _check_finite("prior_mean", self.prior_mean), _check_finite(
-            "prior_sd", self.prior_sd
+        mean, sd = (
+            _check_finite("prior_mean", self.prior_mean),
+            _check_finite("prior_sd", self.prior_sd),
         )
         if sd <= 0.0:
             raise InvalidGrid(f"grid prior_sd must be > 0, got {sd!r}")
