@@ -15,6 +15,7 @@ __all__ = [
     "ACTIVE_SESSIONS",
     "BUILD_INFO",
     "CONSUMER_LAG",
+    "DB_WRITE_BATCH",
     "DEAD_LETTERS",
     "EVALUATIONS",
     "EVALUATION_DURATION",
@@ -29,7 +30,6 @@ __all__ = [
     "RETRIES",
     "SESSION_THETA",
     "TABLE_RECOVERY_COMPLETE",
-    "DB_WRITE_BATCH",
 ]
 
 REGISTRY = CollectorRegistry(auto_describe=True)

@@ -1,0 +1,97 @@
+"""Faust wiring for the interview agent: topic, session-state table, batch loop.
+
+Thin on purpose: decoding, reducing and storing live in
+:class:`agents.interview.InterviewProcessor`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import faust
+from tables.config import reducer_config
+
+from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
+from agents.interview import WORKER, InterviewProcessor
+from interviewlm.db.failed_jobs import FailedJob, FailedJobStore
+from interviewlm.db.interview_repo import InterviewWrites, write_interview_batch
+from interviewlm.db.item_bank import CachedItemBank
+from interviewlm.db.migrate import migrate
+from interviewlm.db.pool import create_pool
+from interviewlm.errors import TransientError
+from interviewlm.settings import Settings
+from streams.topics import INTERVIEW
+
+__all__ = ["SESSION_TABLE", "register_interview_agent"]
+
+SESSION_TABLE = "session-state"
+
+
+class TableStore:
+    """:class:`StateStore` over a Faust table whose keys and values are raw bytes.
+
+    Writes name the partition explicitly: a batch holds events from several
+    partitions, and the changelog record must land on the partition the session
+    belongs to, not on whichever event Faust considers current.
+    """
+
+    def __init__(self, table: faust.Table) -> None:
+        self.table = table
+
+    def get(self, key: str) -> bytes | None:
+        value = self.table.data.get(key.encode())
+        return bytes(value) if value is not None else None
+
+    def set(self, key: str, value: bytes, partition: int) -> None:
+        raw_key = key.encode()
+        self.table.data[raw_key] = value
+        self.table.send_changelog(partition, raw_key, value)
+
+
+def register_interview_agent(app: faust.App, settings: Settings) -> Any:
+    partitions = settings.kafka_topic_partitions
+    topic = app.topic(INTERVIEW, key_type=bytes, value_type=bytes, key_serializer="raw",
+                      value_serializer="raw", partitions=partitions)
+    table = app.Table(SESSION_TABLE, default=None, partitions=partitions,
+                      key_serializer="raw", value_serializer="raw")
+    outbox = FaustOutbox(app)
+
+    @app.agent(topic, name="interview-agent")
+    async def interview_agent(stream: faust.StreamT[bytes]) -> None:
+        pool = await create_pool(settings)
+        try:
+            async with pool.acquire() as conn:
+                await migrate(conn)
+            processor = InterviewProcessor(
+                store=TableStore(table), send=outbox.send, write=_writer(pool),
+                items=CachedItemBank(pool), reducer_config=reducer_config(settings),
+                lanes=settings.worker_concurrency, max_bytes=settings.max_message_bytes)
+            async for events in stream.take_events(settings.batch_max_events,
+                                                   within=settings.batch_within_seconds):
+                started = time.perf_counter()
+                result = await processor.process_batch(raw_messages(events))
+                record_batch_metrics("interview", INTERVIEW, result.outcomes,
+                                     result.dead_letters, time.perf_counter() - started)
+        finally:
+            await pool.close()
+
+    return interview_agent
+
+
+def _writer(pool: Any) -> Any:
+    import asyncpg
+
+    async def write(writes: InterviewWrites, failed: list[FailedJob]) -> None:
+        try:
+            async with pool.acquire() as conn:
+                await write_interview_batch(conn, writes)
+                await FailedJobStore(conn).record(failed)
+        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
+                asyncpg.CannotConnectNowError) as exc:
+            raise TransientError(f"PostgreSQL write failed: {type(exc).__name__}") from exc
+
+    return write
+
+
+__all__ += ["WORKER"]

@@ -1,0 +1,52 @@
+"""Small adapters shared by the Faust agents."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import faust
+
+from agents.messages import DeadLetter, OutMessage, RawMessage
+from interviewlm.metrics import DEAD_LETTERS, EVENTS_PROCESSED, PROCESSING_DURATION
+
+__all__ = ["FaustOutbox", "raw_messages", "record_batch_metrics"]
+
+
+def raw_messages(events: Sequence[Any]) -> list[RawMessage]:
+    """Faust events (raw serializers) -> :class:`RawMessage` with their positions."""
+    out = []
+    for event in events:
+        msg = event.message
+        headers = msg.headers.items() if isinstance(msg.headers, dict) else (msg.headers or ())
+        out.append(RawMessage(msg.topic, msg.partition, msg.offset, msg.key,
+                              msg.value if msg.value is not None else b"",
+                              tuple((k, bytes(v or b"")) for k, v in headers)))
+    return out
+
+
+class FaustOutbox:
+    """Produce through the app's producer, so commits wait for these sends."""
+
+    def __init__(self, app: faust.App) -> None:
+        self.app = app
+        self._topics: dict[str, Any] = {}
+
+    def _topic(self, name: str) -> Any:
+        if name not in self._topics:
+            self._topics[name] = self.app.topic(name, key_serializer="raw",
+                                                value_serializer="raw")
+        return self._topics[name]
+
+    async def send(self, out: OutMessage) -> None:
+        await self._topic(out.topic).send(key=out.key, value=out.value,
+                                          headers=list(out.headers) or None)
+
+
+def record_batch_metrics(agent: str, topic: str, outcomes: dict[tuple[str, str], int],
+                         dead_letters: Sequence[DeadLetter], seconds: float) -> None:
+    PROCESSING_DURATION.labels(agent).observe(seconds)
+    for (event_type, outcome), n in outcomes.items():
+        EVENTS_PROCESSED.labels(topic, event_type, outcome).inc(n)
+    for letter in dead_letters:
+        DEAD_LETTERS.labels(letter.message.topic, letter.reason).inc()

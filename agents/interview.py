@@ -1,0 +1,185 @@
+"""The interview agent's batch processor: decode, reduce, store, publish.
+
+It knows nothing of Faust: the Faust wiring (``agents/faust_app.py``) hands it
+batches of :class:`RawMessage` and adapters for the state table, the outbox and
+PostgreSQL. Per batch:
+
+1. every message is decoded and folded into its session's state, in order per
+   session (lanes hashed by session id); bad input becomes a dead letter;
+2. the batch's rows are written to PostgreSQL in one transaction (retried until
+   the database answers, so nothing is lost while it is down);
+3. only then are the new states written to the changelog-backed table and the
+   follow-up messages (adjust-difficulty, analyze, dead letters) produced.
+
+Writing PostgreSQL before the table means a crash can only leave the table
+*behind* the database, never ahead: redelivered events are then re-applied and
+their upserts are no-ops.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from agents.lanes import run_in_lanes
+from agents.messages import DeadLetter, OutMessage, RawMessage
+from agents.retry import DEFAULT_POLICY, RetryPolicy, TransientError, retry_async
+from agents.session_effects import effect_rows, follow_up_messages, metrics_for
+from interviewlm.db.failed_jobs import FailedJob
+from interviewlm.db.interview_repo import EventRow, InterviewWrites
+from interviewlm.logs import get_logger
+from streams.codec import decode
+from streams.errors import ContractError
+from streams.events import Event, QuestionAnswered
+from streams.topics import dead_letter_topic
+from tables.reducer import Position, apply
+from tables.state import SessionState, decode_state, encode_state
+
+__all__ = ["BatchResult", "InterviewProcessor", "ItemSource", "StateStore"]
+
+WORKER = "interview-agent"
+log = get_logger(WORKER)
+
+
+class StateStore(Protocol):
+    """The session-state table: bytes per session id, written with its partition."""
+
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, partition: int) -> None: ...
+
+
+class ItemSource(Protocol):
+    """Item-bank look-up: ``prefetch`` may do I/O, ``get`` answers from memory."""
+
+    async def prefetch(self, question_id: str) -> None: ...
+
+    def get(self, question_id: str) -> Any: ...
+
+
+Writer = Callable[[InterviewWrites, list[FailedJob]], Awaitable[None]]
+Sender = Callable[[OutMessage], Awaitable[None]]
+
+
+@dataclass
+class BatchResult:
+    """What one batch did, for metrics and tests."""
+
+    outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+    out: list[OutMessage] = field(default_factory=list)
+
+    def count(self, event_type: str, outcome: str) -> None:
+        key = (event_type, outcome)
+        self.outcomes[key] = self.outcomes.get(key, 0) + 1
+
+
+@dataclass
+class _Work:
+    states: dict[str, SessionState] = field(default_factory=dict)
+    partitions: dict[str, int] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)
+    writes: InterviewWrites = field(default_factory=InterviewWrites)
+    result: BatchResult = field(default_factory=BatchResult)
+
+
+class InterviewProcessor:
+    """Folds batches of interview events into session state and storage."""
+
+    def __init__(self, *, store: StateStore, send: Sender, write: Writer,
+                 items: ItemSource | None = None, reducer_config: Any = None,
+                 lanes: int = 10, max_bytes: int = 1_000_000,
+                 policy: RetryPolicy = DEFAULT_POLICY,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self.store, self.send, self.write, self.items = store, send, write, items
+        self.config, self.lanes, self.max_bytes = reducer_config, lanes, max_bytes
+        self.policy, self.sleep = policy, sleep
+
+    async def process_batch(self, messages: Sequence[RawMessage]) -> BatchResult:
+        work = _Work()
+        await run_in_lanes(messages, lambda m: m.key, lambda m: self._one(m, work), self.lanes)
+        for session_id in work.dirty:
+            work.writes.metrics[session_id] = metrics_for(work.states[session_id])
+        failed = [d.failed_job() for d in work.result.dead_letters]
+        await self._store_until_written(work.writes, failed)
+        for session_id in work.dirty:
+            self.store.set(session_id, encode_state(work.states[session_id]),
+                           work.partitions[session_id])
+        for letter in work.result.dead_letters:
+            work.result.out.append(letter.out_message(dead_letter_topic(letter.message.topic)))
+        for out in work.result.out:
+            await self.send(out)
+        return work.result
+
+    async def _one(self, msg: RawMessage, work: _Work) -> None:
+        try:
+            event = decode(msg.value, topic=msg.topic, max_bytes=self.max_bytes)
+        except ContractError as exc:
+            self._dead(work, msg, exc.reason, exc, exc.event_type or "unknown")
+            return
+        session_id = event.data.session_id
+        if msg.key is not None and msg.key != session_id.encode():
+            exc = ContractError("message key must be the event's sessionId")
+            self._dead(work, msg, "bad_key", exc, event.type)
+            return
+        try:
+            await self._prefetch_items(event)
+            self._reduce(msg, event, work)
+        except (ValueError, TransientError) as exc:  # rejected input, or retries exhausted
+            reason = "retries_exhausted" if isinstance(exc, TransientError) else "rejected"
+            self._dead(work, msg, reason, exc, event.type)
+        except Exception as exc:  # a bug must not stall the partition: keep the evidence
+            self._dead(work, msg, "processing_error", exc, event.type, with_trace=True)
+
+    def _reduce(self, msg: RawMessage, event: Event, work: _Work) -> None:
+        session_id = event.data.session_id
+        state = work.states.get(session_id)
+        if state is None:
+            raw = self.store.get(session_id)
+            state = decode_state(raw) if raw else None
+        position = Position(msg.topic, msg.partition, msg.offset)
+        outcome = apply(state, event, position, self.config, self.items)
+        work.writes.events.append(EventRow(msg.topic, msg.partition, msg.offset, session_id,
+                                           event.type, event.data.timestamp,
+                                           msg.value.decode()))
+        if outcome.duplicate:
+            work.result.count(event.type, "duplicate")
+            return
+        work.states[session_id] = outcome.state
+        work.partitions[session_id] = msg.partition
+        work.dirty.add(session_id)
+        effect_rows(outcome.effects, work.writes)
+        work.result.out.extend(follow_up_messages(outcome.effects, position))
+        work.result.count(event.type, "ok")
+
+    async def _prefetch_items(self, event: Event) -> None:
+        if self.items is None or not isinstance(event, QuestionAnswered):
+            return
+        items, question_id = self.items, event.data.question_id
+        await retry_async(lambda: items.prefetch(question_id), self.policy, sleep=self.sleep)
+
+    def _dead(self, work: _Work, msg: RawMessage, reason: str, exc: BaseException,
+              event_type: str, with_trace: bool = False) -> None:
+        attempts = self.policy.attempts if reason == "retries_exhausted" else 1
+        letter = DeadLetter.from_exception(msg, WORKER, reason, exc, attempts, with_trace)
+        work.result.dead_letters.append(letter)
+        work.result.count(event_type, "dead_letter")
+        log.warning("dead_letter", None, reason=reason, topic=msg.topic,
+                    partition=msg.partition, offset=msg.offset, error_type=type(exc).__name__)
+
+    async def _store_until_written(self, writes: InterviewWrites,
+                                   failed: list[FailedJob]) -> None:
+        """Retry the batch write until PostgreSQL takes it: events are never dropped."""
+        attempt = 0
+        while True:
+            try:
+                await self.write(writes, failed)
+                return
+            except (OSError, TimeoutError, ConnectionError, TransientError) as exc:
+                attempt += 1
+                delay = min(0.5 * 2 ** (attempt - 1), 10.0)
+                log.warning("db_write_retry", None, attempt=attempt, delay_seconds=delay,
+                            error_type=type(exc).__name__)
+                await self.sleep(delay)

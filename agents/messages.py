@@ -1,0 +1,95 @@
+"""The agents' view of a Kafka message, independent of Faust's event type."""
+
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from interviewlm.db.failed_jobs import FailedJob
+
+__all__ = ["DeadLetter", "OutMessage", "RawMessage", "dead_letter_headers"]
+
+#: A dead letter keeps at most this much of the original payload (the broker's
+#: default message limit is 1 MiB); a larger one is cut and says so in a header.
+DLQ_MAX_PAYLOAD = 900_000
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """One consumed record: its position, key and undecoded value."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+    @property
+    def event_id(self) -> str:
+        return f"{self.topic}:{self.partition}:{self.offset}"
+
+    def header(self, name: str) -> bytes | None:
+        for key, value in self.headers:
+            if key == name:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class OutMessage:
+    """A record to produce once the batch that caused it has been stored."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: tuple[tuple[str, bytes], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """Why a message could not be processed, with everything needed to retry it."""
+
+    message: RawMessage
+    worker: str
+    reason: str
+    error_type: str
+    error_message: str
+    stack_trace: str = ""
+    attempts: int = 1
+    failed_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def from_exception(cls, message: RawMessage, worker: str, reason: str, exc: BaseException,
+                       attempts: int = 1, with_trace: bool = False) -> DeadLetter:
+        trace = "".join(traceback.format_exception(exc)) if with_trace else ""
+        text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        return cls(message, worker, reason, type(exc).__name__, text[:4000], trace[:20000],
+                   attempts)
+
+    def failed_job(self) -> FailedJob:
+        m = self.message
+        return FailedJob(self.worker, m.topic, m.partition, m.offset, m.key,
+                         m.value[:DLQ_MAX_PAYLOAD], self.error_type, self.error_message,
+                         self.stack_trace, self.attempts, self.failed_at, self.failed_at)
+
+    def out_message(self, dlq_topic: str) -> OutMessage:
+        m = self.message
+        return OutMessage(dlq_topic, m.key, m.value[:DLQ_MAX_PAYLOAD], dead_letter_headers(self))
+
+
+def dead_letter_headers(letter: DeadLetter) -> tuple[tuple[str, bytes], ...]:
+    m = letter.message
+    headers = [
+        ("x-dlq-reason", letter.reason.encode()),
+        ("x-dlq-error-type", letter.error_type.encode()),
+        ("x-dlq-error", letter.error_message[:1000].encode()),
+        ("x-dlq-source", m.event_id.encode()),
+        ("x-dlq-attempts", str(letter.attempts).encode()),
+        ("x-dlq-worker", letter.worker.encode()),
+        ("x-dlq-failed-at", letter.failed_at.isoformat().encode()),
+    ]
+    if len(m.value) > DLQ_MAX_PAYLOAD:
+        headers.append(("x-dlq-truncated-from", str(len(m.value)).encode()))
+    return tuple(headers)

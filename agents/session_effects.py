@@ -1,0 +1,90 @@
+"""Turn the reducer's effects into database rows and follow-up messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from agents.messages import OutMessage
+from interviewlm.db.interview_repo import InterviewWrites
+from interviewlm.metrics import SESSION_THETA
+from tables.reducer import (
+    IndicatorFired,
+    Position,
+    PublishAdjustDifficulty,
+    RequestEvaluation,
+    ThetaPoint,
+    metrics_row,
+)
+from tables.state import SessionState
+
+__all__ = ["effect_rows", "follow_up_messages", "metrics_for"]
+
+
+def _ts(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+def effect_rows(effects: Iterable[Any], writes: InterviewWrites) -> None:
+    """Add the rows an event's effects store: theta points and indicator firings."""
+    for effect in effects:
+        if isinstance(effect, ThetaPoint):
+            writes.theta.append((
+                effect.session_id, effect.event_id, effect.seq, effect.question_id,
+                _ts(effect.timestamp), effect.score, effect.theta, effect.se,
+                effect.a, effect.b, effect.c,
+            ))
+            SESSION_THETA.observe(effect.theta)
+        elif isinstance(effect, IndicatorFired):
+            writes.indicators.append((effect.session_id, effect.name, _ts(effect.first_at),
+                                      effect.event_id, effect.detail or ""))
+
+
+def follow_up_messages(effects: Iterable[Any], position: Position) -> list[OutMessage]:
+    """Commands for other agents; ``eventId`` is derived from the input position so a
+    redelivered input produces an identical, recognisable follow-up."""
+    out: list[OutMessage] = []
+    for effect in effects:
+        if isinstance(effect, PublishAdjustDifficulty):
+            data = {
+                "sessionId": effect.session_id, "timestamp": _iso(effect.timestamp),
+                "newDifficulty": effect.new_difficulty, "irtTheta": effect.theta,
+                "irtSe": effect.se, "confidenceLow": effect.low, "confidenceHigh": effect.high,
+                "previousDifficulty": effect.previous_difficulty, "reason": effect.reason,
+            }
+            out.append(_message("interview", "adjust-difficulty", data, position))
+        elif isinstance(effect, RequestEvaluation):
+            data = {"sessionId": effect.session_id, "timestamp": _iso(effect.timestamp),
+                    "candidateId": effect.candidate_id, "priority": 1}
+            out.append(_message("evaluation", "analyze", data, position))
+    return out
+
+
+def _iso(value: Any) -> str:
+    return value.isoformat() if isinstance(value, datetime) else str(value)
+
+
+def _message(topic: str, event_type: str, data: dict[str, Any], pos: Position) -> OutMessage:
+    body = {"type": event_type, "eventId": f"{event_type}:{pos.event_id}", "data": data}
+    return OutMessage(topic, data["sessionId"].encode(), json.dumps(body).encode())
+
+
+def metrics_for(state: SessionState) -> dict[str, Any]:
+    """The ``session_metrics`` row for a state (the reducer's fields plus bookkeeping)."""
+    row = dict(metrics_row(state))
+    row.update(
+        session_id=state.session_id,
+        candidate_id=state.candidate_id,
+        event_counts=state.event_counts,
+        events_applied=state.events_applied,
+        started_at=state.started_at,
+        completed_at=state.completed_at,
+    )
+    details = dict(row.get("details") or {})
+    for key in ("indicator_details", "ai_code_change_share", "test_runs"):
+        if key in row:
+            details[key] = row.pop(key)
+    row["details"] = details
+    return row

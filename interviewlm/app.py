@@ -1,0 +1,86 @@
+"""The composition root: build the Faust app and register the chosen agents.
+
+Faust apps are usually module globals configured at import time; here the app
+is built from :class:`Settings` so tests and the CLI can make as many as they
+need with different ids, ports and brokers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import faust
+
+from interviewlm.kafka_admin import client_kwargs
+from interviewlm.logs import logging_config
+from interviewlm.settings import AGENT_NAMES, Settings
+from interviewlm.web import register_pages
+
+__all__ = ["create_app", "parse_agents"]
+
+
+def parse_agents(spec: str | Iterable[str] | None) -> list[str]:
+    """``"interview,evaluation"`` -> ``["interview", "evaluation"]``, validated."""
+    if spec is None:
+        return list(AGENT_NAMES)
+    names = spec.split(",") if isinstance(spec, str) else list(spec)
+    chosen = [n.strip() for n in names if n.strip()]
+    unknown = sorted(set(chosen) - set(AGENT_NAMES))
+    if unknown or not chosen:
+        raise ValueError(f"unknown agents {unknown}; choose from {', '.join(AGENT_NAMES)}")
+    return chosen
+
+
+def _credentials(settings: Settings) -> faust.auth.Credentials | None:
+    kwargs = client_kwargs(settings)
+    if settings.kafka_sasl_mechanism:
+        return faust.SASLCredentials(
+            username=kwargs["sasl_plain_username"], password=kwargs["sasl_plain_password"],
+            ssl_context=kwargs.get("ssl_context"), mechanism=settings.kafka_sasl_mechanism)
+    if "ssl_context" in kwargs:
+        return faust.SSLCredentials(kwargs["ssl_context"])
+    return None
+
+
+def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust.App:
+    """A configured Faust app with the given agents (all by default) and web pages."""
+    app = faust.App(
+        settings.app_id,
+        broker=settings.kafka_url,
+        broker_credentials=_credentials(settings),
+        store=settings.table_store,
+        datadir=str(settings.data_dir),
+        autodiscover=False,
+        topic_partitions=settings.kafka_topic_partitions,
+        topic_replication_factor=settings.kafka_replication_factor,
+        topic_allow_declare=True,
+        producer_acks=-1,
+        producer_max_request_size=10_485_760,
+        consumer_auto_offset_reset="earliest",
+        broker_commit_interval=1.0,
+        web_port=settings.web_port,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        logging_config=logging_config(settings.log_level),
+        loghandlers=[],
+    )
+    for name in parse_agents(agents):
+        _register(app, name, settings)
+    register_pages(app, settings)
+    return app
+
+
+def _register(app: faust.App, name: str, settings: Settings) -> None:
+    # Imported here so a worker only loads the agents it runs.
+    if name == "interview":
+        from agents.faust_interview import register_interview_agent
+
+        register_interview_agent(app, settings)
+    elif name == "evaluation":
+        from agents.faust_evaluation import register_evaluation_agent
+
+        register_evaluation_agent(app, settings)
+    elif name == "notification":
+        from agents.faust_notification import register_notification_agent
+
+        register_notification_agent(app, settings)

@@ -1,0 +1,47 @@
+"""``interviewlm``: every command of the service under one entry point."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from interviewlm.commands import data as data_cmds
+from interviewlm.commands import ops as ops_cmds
+from interviewlm.commands import run as run_cmds
+
+__all__ = ["build_parser", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="interviewlm",
+        description="InterviewLM stream workers: interview agent (IRT), evaluation agent, "
+        "notification worker, and their tools.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run_cmds.add_commands(sub)
+    data_cmds.add_commands(sub)
+    ops_cmds.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # one clear line for the user; details stay in logs
+        from interviewlm.commands.errors import describe
+
+        message = describe(exc)
+        if message is None:
+            raise
+        print(f"interviewlm {args.command}: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

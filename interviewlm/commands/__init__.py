@@ -1,0 +1,1 @@
+"""Sub-commands of the ``interviewlm`` CLI, grouped by what they touch."""

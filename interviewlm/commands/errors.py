@@ -1,0 +1,21 @@
+"""Map expected failures to one-line messages (unexpected ones keep their traceback)."""
+
+from __future__ import annotations
+
+from interviewlm.db.pool import DatabaseUnavailable
+from interviewlm.kafka_admin import KafkaUnavailable
+from interviewlm.stack.process import StackError
+from streams.errors import ContractError
+
+__all__ = ["describe"]
+
+_EXPECTED = (DatabaseUnavailable, KafkaUnavailable, StackError, ContractError, ValueError,
+             FileNotFoundError, KeyError, TimeoutError)
+
+
+def describe(exc: BaseException) -> str | None:
+    if isinstance(exc, TimeoutError):
+        return "timed out waiting for a service (is Kafka/PostgreSQL reachable?)"
+    if isinstance(exc, _EXPECTED):
+        return str(exc)
+    return None

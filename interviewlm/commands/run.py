@@ -1,0 +1,160 @@
+"""Running things: the local stack, the workers, and the end-to-end demo."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from typing import Any
+
+from interviewlm.settings import AGENT_NAMES, Settings, load_settings
+
+__all__ = ["add_commands", "preflight"]
+
+
+def add_commands(sub: Any) -> None:
+    stack = sub.add_parser("stack", help="start, stop or check the local Kafka + PostgreSQL")
+    stack.add_argument("action", choices=["up", "down", "status"])
+    stack.set_defaults(handler=cmd_stack)
+
+    worker = sub.add_parser("worker", help="run the stream workers (all agents by default)")
+    worker.add_argument("--agents", default=",".join(AGENT_NAMES),
+                        help="comma-separated subset of: " + ", ".join(AGENT_NAMES))
+    worker.set_defaults(handler=cmd_worker)
+
+    demo = sub.add_parser("demo", help="stack up, run the workers on one simulated session, "
+                          "print its stored metrics")
+    demo.add_argument("--timeout", type=float, default=180.0)
+    demo.add_argument("--events", type=int, default=30, help="events in the simulated session")
+    demo.add_argument("--verbose-worker", action="store_true", help="show the worker's logs")
+    demo.set_defaults(handler=cmd_demo)
+
+
+def cmd_stack(args: argparse.Namespace) -> int:
+    from interviewlm.stack import stack_from_env
+
+    stack = stack_from_env()
+    if args.action == "up":
+        info = stack.up()
+        print("# stack is healthy; use these settings:")
+        for key, value in info.env().items():
+            print(f"export {key}={value}")
+    elif args.action == "down":
+        stack.down()
+        print("stack stopped")
+    else:
+        for name, state in stack.status().items():
+            print(f"{name}: {state}")
+    return 0
+
+
+async def preflight(settings: Settings) -> None:
+    """Fail fast with a clear error if Kafka or PostgreSQL is away; create topics, migrate."""
+    from interviewlm.db.migrate import migrate
+    from interviewlm.db.pool import connect
+    from interviewlm.kafka_admin import ensure_topics
+
+    conn = await connect(settings)
+    try:
+        await migrate(conn)
+    finally:
+        await conn.close()
+    await asyncio.wait_for(ensure_topics(settings), 30)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import faust
+
+    from interviewlm.app import create_app, parse_agents
+    from interviewlm.logs import RedactSecrets, logging_config
+
+    settings = load_settings()
+    agents = parse_agents(args.agents)
+    RedactSecrets.register(_secret_values(settings))
+    asyncio.run(preflight(settings))
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    app = create_app(settings, agents)
+    worker = faust.Worker(app, loglevel=settings.log_level,
+                          logging_config=logging_config(settings.log_level))
+    worker.execute_from_commandline()
+    return 0
+
+
+def _secret_values(settings: Settings) -> list[str | None]:
+    values: list[str | None] = []
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if hasattr(value, "get_secret_value"):
+            secret = value.get_secret_value()
+            values.append(secret)
+            if name == "database_url" and "@" in secret and ":" in secret.split("@")[0][11:]:
+                values.append(secret.split("@")[0].rsplit(":", 1)[-1])  # the password alone
+    return values
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """The README's first command: everything up, one session through, metrics out."""
+    from interviewlm.stack import stack_from_env
+
+    info = stack_from_env().up()
+    env = dict(os.environ, **info.env())
+    settings = load_settings(kafka_bootstrap_servers=info.bootstrap_servers,
+                             database_url=info.database_url)
+    asyncio.run(preflight(settings))
+    worker = subprocess.Popen([sys.executable, "-m", "interviewlm.cli", "worker"], env=env,
+                              stdout=subprocess.DEVNULL if not args.verbose_worker else None)
+    try:
+        _wait_ready(settings.web_port, args.timeout, worker)
+        from interviewlm.commands.data import simulate_and_publish
+
+        plans = asyncio.run(simulate_and_publish(settings, sessions=1,
+                                                 events_per_session=args.events, seed=int(
+                                                     time.time())))
+        row = asyncio.run(_wait_for_metrics(settings, plans[0].session_id, args.timeout))
+        print(json.dumps({"sessionId": plans[0].session_id,
+                          "trueTheta": round(plans[0].true_theta, 3), "metrics": row},
+                         indent=2, default=str))
+        return 0
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(60)
+
+
+def _wait_ready(port: int, timeout: float, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise TimeoutError(f"worker exited with {proc.returncode} before becoming ready")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError("worker did not become ready")
+
+
+async def _wait_for_metrics(settings: Settings, session_id: str, timeout: float) -> Any:
+    from interviewlm.db.pool import connect
+
+    conn = await connect(settings)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            row = await conn.fetchrow(
+                "SELECT * FROM internal.session_metrics WHERE session_id = $1"
+                " AND completed_at IS NOT NULL", session_id)
+            if row is not None:
+                return {k: (json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v)
+                        for k, v in dict(row).items()}
+            await asyncio.sleep(0.5)
+        raise TimeoutError(f"session {session_id} was not stored within {timeout:.0f}s")
+    finally:
+        await conn.close()
