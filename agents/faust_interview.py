@@ -51,7 +51,7 @@ class TableStore:
 
 def register_interview_agent(app: faust.App, settings: Settings) -> Any:
     partitions = settings.kafka_topic_partitions
-    topic = app.topic(INTERVIEW, key_type=bytes, value_type=bytes, key_serializer="raw",
+    topic = app.topic(settings.topics(INTERVIEW), key_type=bytes, value_type=bytes, key_serializer="raw",
                       value_serializer="raw", partitions=partitions)
     table = app.Table(SESSION_TABLE, default=None, partitions=partitions,
                       key_serializer="raw", value_serializer="raw")
@@ -66,7 +66,8 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
             processor = InterviewProcessor(
                 store=TableStore(table), send=outbox.send, write=_writer(pool),
                 items=CachedItemBank(pool), reducer_config=reducer_config(settings),
-                lanes=settings.worker_concurrency, max_bytes=settings.max_message_bytes)
+                lanes=settings.worker_concurrency, max_bytes=settings.max_message_bytes,
+                names=settings.topics)
             async for events in stream.take_events(settings.batch_max_events,
                                                    within=settings.batch_within_seconds):
                 started = time.perf_counter()

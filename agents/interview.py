@@ -33,7 +33,7 @@ from interviewlm.logs import get_logger
 from streams.codec import decode
 from streams.errors import ContractError
 from streams.events import Event, QuestionAnswered
-from streams.topics import dead_letter_topic
+from streams.topics import TopicNames, dead_letter_topic
 from tables.reducer import Position, apply
 from tables.state import SessionState, decode_state, encode_state
 
@@ -91,9 +91,10 @@ class InterviewProcessor:
     def __init__(self, *, store: StateStore, send: Sender, write: Writer,
                  items: ItemSource | None = None, reducer_config: Any = None,
                  lanes: int = 10, max_bytes: int = 1_000_000,
-                 policy: RetryPolicy = DEFAULT_POLICY,
+                 policy: RetryPolicy = DEFAULT_POLICY, names: TopicNames | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.store, self.send, self.write, self.items = store, send, write, items
+        self.names = names or TopicNames()
         self.config, self.lanes, self.max_bytes = reducer_config, lanes, max_bytes
         self.policy, self.sleep = policy, sleep
 
@@ -115,7 +116,7 @@ class InterviewProcessor:
 
     async def _one(self, msg: RawMessage, work: _Work) -> None:
         try:
-            event = decode(msg.value, topic=msg.topic, max_bytes=self.max_bytes)
+            event = decode(msg.value, topic=self.names.base(msg.topic), max_bytes=self.max_bytes)
         except ContractError as exc:
             self._dead(work, msg, exc.reason, exc, exc.event_type or "unknown")
             return
@@ -151,7 +152,7 @@ class InterviewProcessor:
         work.partitions[session_id] = msg.partition
         work.dirty.add(session_id)
         effect_rows(outcome.effects, work.writes)
-        work.result.out.extend(follow_up_messages(outcome.effects, position))
+        work.result.out.extend(follow_up_messages(outcome.effects, position, self.names))
         work.result.count(event.type, "ok")
 
     async def _prefetch_items(self, event: Event) -> None:

@@ -18,6 +18,7 @@ from tables.reducer import (
     ThetaPoint,
     metrics_row,
 )
+from streams.topics import EVALUATION, INTERVIEW, TopicNames
 from tables.state import SessionState
 
 __all__ = ["effect_rows", "follow_up_messages", "metrics_for"]
@@ -42,7 +43,8 @@ def effect_rows(effects: Iterable[Any], writes: InterviewWrites) -> None:
                                       effect.event_id, effect.detail or ""))
 
 
-def follow_up_messages(effects: Iterable[Any], position: Position) -> list[OutMessage]:
+def follow_up_messages(effects: Iterable[Any], position: Position,
+                       names: TopicNames) -> list[OutMessage]:
     """Commands for other agents; ``eventId`` is derived from the input position so a
     redelivered input produces an identical, recognisable follow-up."""
     out: list[OutMessage] = []
@@ -54,11 +56,11 @@ def follow_up_messages(effects: Iterable[Any], position: Position) -> list[OutMe
                 "irtSe": effect.se, "confidenceLow": effect.low, "confidenceHigh": effect.high,
                 "previousDifficulty": effect.previous_difficulty, "reason": effect.reason,
             }
-            out.append(_message("interview", "adjust-difficulty", data, position))
+            out.append(_message(names(INTERVIEW), "adjust-difficulty", data, position))
         elif isinstance(effect, RequestEvaluation):
             data = {"sessionId": effect.session_id, "timestamp": _iso(effect.timestamp),
                     "candidateId": effect.candidate_id, "priority": 1}
-            out.append(_message("evaluation", "analyze", data, position))
+            out.append(_message(names(EVALUATION), "analyze", data, position))
     return out
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from interviewlm.settings import Settings
-from streams.topics import SOURCE_TOPICS, dead_letter_topic, retry_topic
 
 __all__ = ["KafkaUnavailable", "client_kwargs", "ensure_topics", "topic_partitions"]
 
@@ -35,13 +34,6 @@ def client_kwargs(settings: Settings) -> dict[str, Any]:
     return kwargs
 
 
-def all_topics() -> list[str]:
-    topics: list[str] = []
-    for topic in SOURCE_TOPICS:
-        topics += [topic, retry_topic(topic), dead_letter_topic(topic)]
-    return topics
-
-
 async def _admin(settings: Settings, timeout_ms: int = 10000) -> AIOKafkaAdminClient:
     admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_list,
                                 request_timeout_ms=timeout_ms, **client_kwargs(settings))
@@ -60,7 +52,7 @@ async def ensure_topics(settings: Settings) -> list[str]:
     admin = await _admin(settings)
     try:
         existing = set(await admin.list_topics())
-        wanted = [t for t in all_topics() if t not in existing]
+        wanted = [t for t in settings.topics.all() if t not in existing]
         if wanted:
             await admin.create_topics([
                 NewTopic(t, settings.kafka_topic_partitions, settings.kafka_replication_factor)

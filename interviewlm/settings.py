@@ -14,6 +14,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from streams.topics import TopicNames
+
 __all__ = ["Settings", "load_settings"]
 
 AGENT_NAMES = ("interview", "evaluation", "notification")
@@ -35,6 +37,8 @@ class Settings(BaseSettings):
     kafka_ssl_cafile: Path | None = None
     kafka_ssl_certfile: Path | None = None
     kafka_ssl_keyfile: Path | None = None
+    topic_prefix: str = Field("", pattern=r"^[A-Za-z0-9._-]*$",
+                              description="Prefix for every topic name (shared clusters, tests).")
     kafka_topic_partitions: int = Field(8, ge=1, description="Partitions for topics we create.")
     kafka_replication_factor: int = Field(1, ge=1)
 
@@ -111,6 +115,10 @@ class Settings(BaseSettings):
     @property
     def bootstrap_list(self) -> list[str]:
         return [h.strip() for h in self.kafka_bootstrap_servers.split(",") if h.strip()]
+
+    @property
+    def topics(self) -> TopicNames:
+        return TopicNames(self.topic_prefix)
 
     @property
     def offline(self) -> bool:

@@ -9,6 +9,7 @@ __all__ = [
     "NOTIFICATION",
     "SOURCE_TOPICS",
     "TOPIC_EVENT_TYPES",
+    "TopicNames",
     "dead_letter_topic",
     "retry_topic",
     "topic_for_type",
@@ -60,3 +61,28 @@ def topic_for_type(event_type: str, *, priority: int = 1, urgent_priority: int =
                 return EVALUATION_URGENT
             return topic
     raise KeyError(f"unknown event type {event_type!r}")
+
+
+class TopicNames:
+    """Actual topic names under an optional prefix (``TOPIC_PREFIX``).
+
+    A prefix lets several environments, or test runs, share one Kafka cluster.
+    The contract (which types a topic carries) is always checked on the base name.
+    """
+
+    def __init__(self, prefix: str = "") -> None:
+        self.prefix = prefix
+
+    def __call__(self, base: str) -> str:
+        return f"{self.prefix}{base}"
+
+    def base(self, actual: str) -> str:
+        """``"t1.interview"`` -> ``"interview"`` (retry and DLQ suffixes are kept)."""
+        return actual[len(self.prefix):] if self.prefix and actual.startswith(self.prefix) \
+            else actual
+
+    def all(self) -> list[str]:
+        names: list[str] = []
+        for topic in SOURCE_TOPICS:
+            names += [self(topic), self(retry_topic(topic)), self(dead_letter_topic(topic))]
+        return names
