@@ -51,8 +51,8 @@ class TableStore:
 
 def register_interview_agent(app: faust.App, settings: Settings) -> Any:
     partitions = settings.kafka_topic_partitions
-    topic = app.topic(settings.topics(INTERVIEW), key_type=bytes, value_type=bytes, key_serializer="raw",
-                      value_serializer="raw", partitions=partitions)
+    topic = app.topic(settings.topics(INTERVIEW), key_type=bytes, value_type=bytes,
+                      key_serializer="raw", value_serializer="raw", partitions=partitions)
     table = app.Table(SESSION_TABLE, default=None, partitions=partitions,
                       key_serializer="raw", value_serializer="raw")
     outbox = FaustOutbox(app)

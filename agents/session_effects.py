@@ -10,6 +10,7 @@ from typing import Any
 from agents.messages import OutMessage
 from interviewlm.db.interview_repo import InterviewWrites
 from interviewlm.metrics import SESSION_THETA
+from streams.topics import EVALUATION, INTERVIEW, TopicNames
 from tables.reducer import (
     IndicatorFired,
     Position,
@@ -18,7 +19,6 @@ from tables.reducer import (
     ThetaPoint,
     metrics_row,
 )
-from streams.topics import EVALUATION, INTERVIEW, TopicNames
 from tables.state import SessionState
 
 __all__ = ["effect_rows", "follow_up_messages", "metrics_for"]
