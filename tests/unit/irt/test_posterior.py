@@ -183,7 +183,7 @@ def test_update_rejects_bad_scores_and_mismatched_states() -> None:
     with pytest.raises(InvalidState, match=r"shape \(31,\)"):
         update(initial_log_posterior(Grid(points=31)), GRID, item, 1.0)
     with pytest.raises(InvalidState, match="float64"):
-        update(state.astype(np.float32), GRID, item, 1.0)  # type: ignore[arg-type]
+        update(state.astype(np.float32), GRID, item, 1.0)
 
 
 def test_map_estimate_interpolates_a_known_mode() -> None:
