@@ -28,6 +28,7 @@ _JSON_COLUMNS = {"struggle_indicators", "event_counts", "details"}
 
 @dataclass(frozen=True, slots=True)
 class EventRow:
+    event_key: str  # eventId, or a digest of the message bytes
     topic: str
     partition: int
     offset: int
@@ -76,12 +77,13 @@ async def _insert_events(conn: asyncpg.Connection, rows: list[EventRow]) -> None
     # unnest() sends the whole batch as arrays: one statement, one round trip.
     await conn.execute(
         "INSERT INTO internal.session_events"
-        " (topic, partition, \"offset\", session_id, event_type, event_ts, payload)"
-        " SELECT t, p, o, s, e, ts, pl::jsonb FROM unnest("
-        "$1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::timestamptz[],"
-        " $7::text[]) AS u(t, p, o, s, e, ts, pl)"
+        " (event_key, topic, partition, \"offset\", session_id, event_type, event_ts, payload)"
+        " SELECT k, t, p, o, s, e, ts, pl::jsonb FROM unnest($1::text[],"
+        " $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[],"
+        " $8::text[]) AS u(k, t, p, o, s, e, ts, pl)"
         " ON CONFLICT DO NOTHING",
-        [r.topic for r in rows], [r.partition for r in rows], [r.offset for r in rows],
+        [r.event_key for r in rows], [r.topic for r in rows],
+        [r.partition for r in rows], [r.offset for r in rows],
         [r.session_id for r in rows], [r.event_type for r in rows],
         [r.event_ts for r in rows], [r.payload for r in rows],
     )

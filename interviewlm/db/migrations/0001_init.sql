@@ -34,18 +34,20 @@ BEGIN
 END
 $$;
 
--- The recording: every interview event applied, keyed by its Kafka position so a
--- redelivered event never adds a row.
+-- The recording: every interview event applied. The key is the producer's eventId
+-- or a digest of the message bytes, so neither a redelivery nor the platform
+-- publishing the same event twice adds a row.
 CREATE TABLE IF NOT EXISTS internal.session_events (
+    session_id   text        NOT NULL,
+    event_key    text        NOT NULL,
     topic        text        NOT NULL,
     partition    integer     NOT NULL,
     "offset"     bigint      NOT NULL,
-    session_id   text        NOT NULL,
     event_type   text        NOT NULL,
     event_ts     timestamptz NOT NULL,
     payload      jsonb       NOT NULL,
     recorded_at  timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (topic, partition, "offset")
+    PRIMARY KEY (session_id, event_key)
 );
 CREATE INDEX IF NOT EXISTS session_events_session_idx
     ON internal.session_events (session_id, partition, "offset");
