@@ -1,21 +1,35 @@
-"""Per-session state kept in the changelog-backed Faust table.
+"""Per-session state kept in the changelog-backed Faust table, and its metrics view.
 
-The value is stored as bytes: a small JSON header followed by the packed
-float64 log-posterior (never a JSON list of floats, which would be large and
-slow to parse on every event). State values are immutable; every update makes
+The value is stored as bytes: a 4-byte length, a small JSON header, then the packed
+float64 log-posterior over the theta grid (never a JSON list of floats, which would be
+large and slow to parse on every event). State values are immutable; every update makes
 a new one, because a value mutated in place writes nothing to the changelog.
+
+The state is bounded: counters, the latest test run, at most a few remembered AI
+responses (hashes only), at most ``max_failing_names`` test names, and one entry per
+struggle indicator. Nothing grows with the number of events.
 """
 
 from __future__ import annotations
 
 import json
 import struct
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-__all__ = ["SessionState", "decode_state", "encode_state"]
+from assess.indicators import (
+    AiUsage,
+    RunTrack,
+    StruggleTrack,
+    ai_dependency,
+    dependency_signals,
+    failure_rate,
+)
+
+__all__ = ["SessionState", "decode_state", "encode_state", "metrics_row"]
 
 _HEADER = struct.Struct("<I")  # length of the JSON part in bytes
+_GROUPS: dict[str, type[Any]] = {"usage": AiUsage, "runs": RunTrack, "struggle": StruggleTrack}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +37,10 @@ class SessionState:
     """What the interview agent knows about one session.
 
     ``applied`` maps ``"topic:partition"`` to the last applied input offset, so a
-    redelivered event (at or below it) is recognised and skipped.
+    redelivered event (at or below it) is recognised and skipped. Times are ISO-8601
+    strings (``*_at``) or epoch seconds (``question_started``). ``theta`` and ``se`` are
+    the EAP estimate and posterior SD in logits (None before the posterior exists);
+    ``difficulty`` is the current 1-10 level.
     """
 
     session_id: str
@@ -36,6 +53,21 @@ class SessionState:
     completed_at: str | None = None
     last_event_at: str | None = None
     log_posterior: bytes = b""
+    theta: float | None = None
+    se: float | None = None
+    estimate_stable: bool = False
+    difficulty: int | None = None
+    recommended_difficulty: int | None = None
+    question_started: float | None = None
+    questions_answered: int = 0
+    scored_responses: int = 0
+    correct: int = 0
+    incorrect: int = 0
+    score_sum: float = 0.0
+    response_time_sum: float = 0.0
+    usage: AiUsage = field(default_factory=AiUsage)
+    runs: RunTrack = field(default_factory=RunTrack)
+    struggle: StruggleTrack = field(default_factory=StruggleTrack)
 
     def is_duplicate(self, topic: str, partition: int, offset: int) -> bool:
         """True when this input position was already applied to the state."""
@@ -43,20 +75,87 @@ class SessionState:
         return last is not None and offset <= last
 
     def evolve(self, **changes: Any) -> SessionState:
+        """A copy with ``changes`` applied (the original is untouched)."""
         return replace(self, **changes)
+
+    @property
+    def avg_response_time(self) -> float | None:
+        """Mean ``timeSpent`` per answered question, seconds."""
+        if not self.questions_answered:
+            return None
+        return self.response_time_sum / self.questions_answered
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready view of a field: group dataclasses become dicts of their fields."""
+    if type(value) in _GROUPS.values():
+        return {f.name: getattr(value, f.name) for f in fields(value)}
+    return value
+
+
+def _tuples(value: Any) -> Any:
+    """JSON arrays back to tuples (the state never holds lists)."""
+    if isinstance(value, list):
+        return tuple(_tuples(v) for v in value)
+    return value
 
 
 def encode_state(state: SessionState) -> bytes:
-    """Serialise to ``len(json) | json | packed posterior``."""
-    header = asdict(state)
-    posterior = header.pop("log_posterior")
+    """Serialise to ``len(json) | json | packed posterior`` (byte-stable: sorted keys)."""
+    header = {
+        f.name: _plain(getattr(state, f.name)) for f in fields(state) if f.name != "log_posterior"
+    }
     body = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
-    return _HEADER.pack(len(body)) + body + posterior
+    return _HEADER.pack(len(body)) + body + state.log_posterior
 
 
 def decode_state(raw: bytes) -> SessionState:
-    """Inverse of :func:`encode_state`."""
+    """Inverse of :func:`encode_state`. Unknown header keys are ignored and missing ones
+    take their defaults, so states written by older or newer workers still load."""
     (length,) = _HEADER.unpack_from(raw)
     header = json.loads(raw[_HEADER.size : _HEADER.size + length])
-    posterior = bytes(raw[_HEADER.size + length :])
-    return SessionState(log_posterior=posterior, **header)
+    known = {f.name for f in fields(SessionState)}
+    values: dict[str, Any] = {}
+    for name, value in header.items():
+        if name not in known:
+            continue
+        group = _GROUPS.get(name)
+        if group is not None:
+            allowed = {f.name for f in fields(group)}
+            value = group(**{k: _tuples(v) for k, v in value.items() if k in allowed})
+        values[name] = value
+    return SessionState(log_posterior=bytes(raw[_HEADER.size + length :]), **values)
+
+
+def metrics_row(state: SessionState) -> dict[str, Any]:
+    """The session's metrics for ``session_metrics`` (never shown to candidates).
+
+    theta and se in logits; avg_prompt_quality 1-5; ai_dependency 0-100;
+    avg_response_time seconds; test_failure_rate and ai_code_change_share 0-1.
+    """
+    usage, runs = state.usage, state.runs
+    signals = dependency_signals(usage, state.questions_answered, runs.runs)
+    fired = state.struggle.fired
+    return {
+        "theta": state.theta,
+        "se": state.se,
+        "questions_answered": state.questions_answered,
+        "correct": state.correct,
+        "incorrect": state.incorrect,
+        "ai_interactions": usage.interactions,
+        "avg_prompt_quality": usage.avg_prompt_quality,
+        "ai_dependency": ai_dependency(signals),
+        "struggle_indicators": [name for name, *_ in fired],
+        "avg_response_time": state.avg_response_time,
+        "test_failure_rate": failure_rate(runs),
+        "current_difficulty": state.difficulty,
+        "recommended_difficulty": state.recommended_difficulty,
+        "estimate_stable": state.estimate_stable,
+        "indicator_details": {
+            name: {"first_at": at, "event_id": event_id, "detail": detail}
+            for name, at, event_id, detail in fired
+        },
+        "ai_code_change_share": usage.ai_code_share,
+        "test_runs": runs.runs,
+        "events_applied": state.events_applied,
+    }
