@@ -54,7 +54,7 @@ class Reply:
     kind: ReplyKind
     tool_input: Json | None = None
     tool_name: str | None = None
-    text: str = ""
+    content_text: str = ""
     status: int = 200
     error_type: str = ""
     headers: dict[str, str] = field(default_factory=dict)
@@ -76,7 +76,7 @@ class Reply:
     @classmethod
     def text(cls, text: str = '{"score": 4, "rationale": "missing brace"') -> Reply:
         """A plain text answer (no tool_use), malformed JSON by default."""
-        return cls("text", text=text)
+        return cls("text", content_text=text)
 
     @classmethod
     def error(cls, status: int, error_type: str, headers: dict[str, str] | None = None) -> Reply:
@@ -260,7 +260,7 @@ class FakeAnthropic:
         """A Messages API response for ``body`` shaped by ``reply``."""
         forced = (body.get("tool_choice") or {}).get("name", "answer")
         if reply.kind == "text":
-            content: list[Json] = [{"type": "text", "text": reply.text}]
+            content: list[Json] = [{"type": "text", "text": reply.content_text}]
         else:
             content = [{"type": "tool_use", "id": f"toolu_fake{next(self._ids)}",
                         "name": reply.tool_name or forced,
