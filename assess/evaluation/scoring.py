@@ -1,0 +1,121 @@
+"""``score_session``: a completed session's recording in, an :class:`Evaluation` out.
+
+Deterministic methods (tests, static analysis, process, IRT, interaction, prompt
+clarity, documentation) always run; the LLM review is one more method per
+dimension when a review is given. Nothing here reads who the candidate is.
+
+Flags:
+* ``low_evidence``: fewer than MIN_EVENTS events or MIN_TEST_RUNS test runs, or a
+  dimension no method could score;
+* ``methods_disagree``: a dimension's methods spread more than the rubric allows;
+* ``offline_mode``: no LLM review (deterministic methods only);
+* ``llm_method_dropped``: a review was given but a dimension's part was missing or
+  cited nothing in the recording, so it was not used.
+``needs_review`` is set by ``methods_disagree`` and by session-wide ``low_evidence``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from assess.evaluation.ai_collaboration import score_ai_collaboration
+from assess.evaluation.code_quality import score_code_quality
+from assess.evaluation.combine import combine
+from assess.evaluation.communication import score_communication
+from assess.evaluation.evidence import redact_evidence
+from assess.evaluation.inputs import InterviewSignals, LLMReview, StaticReport
+from assess.evaluation.llm import llm_method
+from assess.evaluation.methods import DimensionDraft
+from assess.evaluation.problem_solving import score_problem_solving
+from assess.evaluation.result import DimensionResult, Evaluation, Flag
+from assess.evaluation.rubric import DEFAULT_RUBRIC, DIMENSIONS, Rubric
+from assess.evaluation.session import SessionView
+from assess.privacy import scrub
+from assess.recording import RecordedEvent
+
+__all__ = ["MIN_EVENTS", "MIN_TEST_RUNS", "score_session"]
+
+MIN_EVENTS = 5
+MIN_TEST_RUNS = 2
+
+
+def score_session(
+    recording: Sequence[RecordedEvent],
+    *,
+    rubric: Rubric = DEFAULT_RUBRIC,
+    signals: InterviewSignals | None = None,
+    static: StaticReport | None = None,
+    llm: Mapping[str, LLMReview] | None = None,
+    model: str | None = None,
+    redact: Iterable[str] = (),
+) -> Evaluation:
+    """Score a completed session (raises SessionNotComplete for a live one).
+
+    ``static`` comes from the static-analysis adapter run on :func:`final_code`;
+    ``signals`` from the interview agent; ``llm`` from :func:`parse_llm_review`.
+    ``redact`` lists identity strings (name, e-mail, candidate id) to remove from
+    evidence snippets; they never influence a score. ``model`` names the LLM that
+    wrote ``llm``; without reviews the evaluation is "offline".
+    """
+    view = SessionView.from_recording(recording)
+    drafts = [score_code_quality(view, static), score_problem_solving(view, signals),
+              score_ai_collaboration(view, signals), score_communication(view)]
+    flags = _evidence_flags(view)
+    online = bool(llm)
+    if llm:
+        drafts = [_with_llm(draft, llm.get(draft.name), view) for draft in drafts]
+    else:
+        flags.append(Flag("offline_mode", "no LLM review; deterministic methods only"))
+    results: list[DimensionResult] = []
+    for draft in sorted(drafts, key=lambda d: DIMENSIONS.index(d.name)):
+        result, dimension_flags = combine(draft, rubric)
+        results.append(_redacted(result, list(redact)))
+        flags.extend(dimension_flags)
+    return _evaluation(view, rubric, results, flags, (model or "unknown") if online else None)
+
+
+def _with_llm(draft: DimensionDraft, review: LLMReview | None,
+              view: SessionView) -> DimensionDraft:
+    """Add the LLM method to a dimension, or flag why it was dropped."""
+    if review is None:
+        return draft.with_flag(Flag("llm_method_dropped",
+                                    "the LLM review has no usable entry for this dimension",
+                                    draft.name))
+    method = llm_method(review, view)
+    if method is None:
+        return draft.with_flag(Flag("llm_method_dropped",
+                                    "the LLM review cited no event of this recording",
+                                    draft.name))
+    return draft.with_method(method)
+
+
+def _evidence_flags(view: SessionView) -> list[Flag]:
+    flags = []
+    if len(view.events) < MIN_EVENTS:
+        flags.append(Flag("low_evidence",
+                          f"only {len(view.events)} events recorded (fewer than {MIN_EVENTS})"))
+    if len(view.test_runs) < MIN_TEST_RUNS:
+        flags.append(Flag("low_evidence", f"only {len(view.test_runs)} test runs recorded "
+                                          f"(fewer than {MIN_TEST_RUNS})"))
+    return flags
+
+
+def _redacted(result: DimensionResult, known: list[str]) -> DimensionResult:
+    """The result with personal data scrubbed from its evidence texts."""
+    evidence = redact_evidence(result.evidence, lambda text: scrub(text, known))
+    return DimensionResult(result.name, result.weight, result.score, result.confidence,
+                           result.breakdown, evidence, result.spread, result.agrees)
+
+
+def _evaluation(view: SessionView, rubric: Rubric, results: list[DimensionResult],
+                flags: list[Flag], model: str | None) -> Evaluation:
+    methods = tuple(dict.fromkeys(m for r in results for m in r.breakdown))
+    needs_review = any(f.code == "methods_disagree"
+                       or (f.code == "low_evidence" and f.dimension is None) for f in flags)
+    return Evaluation(
+        session_id=view.session_id, rubric_version=rubric.version,
+        overall_score=sum(r.weight * r.score for r in results),
+        overall_confidence=sum(r.weight * r.confidence for r in results),
+        dimensions=tuple(results), flags=tuple(flags), methods=methods,
+        needs_review=needs_review, model=model or "offline",
+        mode="offline" if model is None else "llm")

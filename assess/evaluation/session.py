@@ -1,0 +1,184 @@
+"""A completed session, read from its recording into the facts the scorers need.
+
+Only behaviour is read: test runs, code changes, AI interactions, timings and the
+final code. Fields that say who the candidate is (``candidateId``,
+``candidateEmail``, ``candidateName``) are never touched here, so no deterministic
+method can depend on identity. Times are seconds since the session started.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assess.evaluation.errors import EvaluationError, SessionNotComplete
+from assess.recording import RecordedEvent
+
+__all__ = ["AiTurn", "CodeChange", "CodeFile", "SessionView", "TestRunFact", "final_code"]
+
+
+@dataclass(frozen=True, slots=True)
+class TestRunFact:
+    """One ``test-run``: counts, optional coverage (0-100) and the pass ratio (0-1)."""
+
+    __test__ = False  # not a pytest class
+    event: RecordedEvent
+    passed: int
+    failed: int
+    total: int
+    coverage: float | None
+    output: str
+
+    @property
+    def ratio(self) -> float:
+        """Share of tests passing; 0 when the run reported no tests."""
+        denominator = self.total if self.total > 0 else self.passed + self.failed
+        return self.passed / denominator if denominator > 0 else 0.0
+
+    @property
+    def all_pass(self) -> bool:
+        """True when at least one test ran and none failed."""
+        return self.passed > 0 and self.failed == 0 and self.passed >= self.total
+
+
+@dataclass(frozen=True, slots=True)
+class CodeChange:
+    """One ``code-changed`` event: who triggered it (manual, ai, test) and which files."""
+
+    event: RecordedEvent
+    trigger: str
+    files: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AiTurn:
+    """One ``ai-interaction``: the candidate's prompt and the files the AI modified."""
+
+    event: RecordedEvent
+    message: str
+    files_modified: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeFile:
+    """A file of the final code and the event whose data holds that content."""
+
+    path: str
+    content: str
+    event: RecordedEvent
+
+
+@dataclass(frozen=True, slots=True)
+class SessionView:
+    """The behavioural facts of one completed session, in recording order."""
+
+    session_id: str
+    events: tuple[RecordedEvent, ...]
+    start: RecordedEvent
+    complete: RecordedEvent
+    duration: float
+    test_runs: tuple[TestRunFact, ...]
+    changes: tuple[CodeChange, ...]
+    turns: tuple[AiTurn, ...]
+    files: tuple[CodeFile, ...]
+
+    @classmethod
+    def from_recording(cls, recording: Sequence[RecordedEvent]) -> SessionView:
+        """Read a recording; raises SessionNotComplete without a ``session-complete`` event."""
+        events = tuple(recording)
+        complete = next((e for e in reversed(events) if e.type == "session-complete"), None)
+        if complete is None:
+            raise SessionNotComplete(
+                "the recording has no session-complete event; refusing to score a live session")
+        start = next((e for e in events if e.type == "session-started"), events[0])
+        session_id = _text(complete.data, "sessionId") or _text(start.data, "sessionId")
+        if not session_id:
+            raise EvaluationError("the session-complete event carries no sessionId")
+        return cls(
+            session_id=session_id, events=events, start=start, complete=complete,
+            duration=_duration(start, complete),
+            test_runs=tuple(_test_run(e) for e in events if e.type == "test-run"),
+            changes=tuple(_change(e) for e in events if e.type == "code-changed"),
+            turns=tuple(_turn(e) for e in events if e.type == "ai-interaction"),
+            files=_final_files(events, complete))
+
+    def seconds(self, event: RecordedEvent) -> float:
+        """Seconds from the session start to ``event`` (never negative)."""
+        return max(0.0, (event.timestamp - self.start.timestamp).total_seconds())
+
+    def event_ids(self) -> frozenset[str]:
+        """Ids of every event in the recording, for checking evidence pointers."""
+        return frozenset(e.event_id for e in self.events)
+
+
+def final_code(recording: Sequence[RecordedEvent]) -> dict[str, str]:
+    """The session's final files: ``finalCode`` of session-complete, else the last edits."""
+    view = SessionView.from_recording(recording)
+    return {f.path: f.content for f in view.files}
+
+
+def _text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ""
+
+
+def _number(data: Mapping[str, Any], key: str) -> float | None:
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key)
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def _files(data: Mapping[str, Any], key: str) -> dict[str, str]:
+    value = data.get(key)
+    if not isinstance(value, Mapping):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
+
+
+def _duration(start: RecordedEvent, complete: RecordedEvent) -> float:
+    """Session length in seconds: the reported ``duration``, else the timestamp gap."""
+    reported = _number(complete.data, "duration")
+    if reported is not None and reported > 0:
+        return reported
+    return max(0.0, (complete.timestamp - start.timestamp).total_seconds())
+
+
+def _test_run(event: RecordedEvent) -> TestRunFact:
+    data = event.data
+    return TestRunFact(
+        event=event, passed=int(_number(data, "passed") or 0),
+        failed=int(_number(data, "failed") or 0), total=int(_number(data, "total") or 0),
+        coverage=_number(data, "coverage"), output=_text(data, "output"))
+
+
+def _change(event: RecordedEvent) -> CodeChange:
+    return CodeChange(event=event, trigger=_text(event.data, "trigger") or "manual",
+                      files=tuple(_files(event.data, "files")))
+
+
+def _turn(event: RecordedEvent) -> AiTurn:
+    return AiTurn(event=event, message=_text(event.data, "candidateMessage"),
+                  files_modified=_strings(event.data, "filesModified"))
+
+
+def _final_files(events: tuple[RecordedEvent, ...],
+                 complete: RecordedEvent) -> tuple[CodeFile, ...]:
+    """Final code with its source event, so code evidence points at a real event."""
+    final = _files(complete.data, "finalCode")
+    if final:
+        return tuple(CodeFile(path, text, complete) for path, text in sorted(final.items()))
+    latest: dict[str, CodeFile] = {}
+    for event in events:
+        if event.type == "code-changed":
+            for path, text in _files(event.data, "files").items():
+                latest[path] = CodeFile(path, text, event)
+    return tuple(latest[path] for path in sorted(latest))
