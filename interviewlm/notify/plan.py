@@ -37,7 +37,14 @@ from interviewlm.notify.render import (
 )
 from interviewlm.settings import Settings
 
-__all__ = ["EVENT_TYPES", "INVITATION_TYPES", "dedupe_key", "normalise_event", "plan_deliveries"]
+__all__ = [
+    "EVENT_TYPES",
+    "INVITATION_TYPES",
+    "configured_channels",
+    "dedupe_key",
+    "normalise_event",
+    "plan_deliveries",
+]
 
 INVITATION_TYPES = ("interview-invited", "interview-reminder", "interview-expired")
 EVENT_TYPES = (*INVITATION_TYPES, "evaluation-complete")
@@ -53,6 +60,20 @@ def plan_deliveries(event_type: str, data: Mapping[str, Any], settings: Settings
     if event_type == "evaluation-complete":
         return _plan_evaluation(fields, settings)
     return _plan_invitation(event_type, fields, settings)
+
+
+def configured_channels(settings: Settings) -> frozenset[Channel]:
+    """The channels ``settings`` makes usable (a recipient may still be missing for e-mail)."""
+    channels: set[Channel] = set()
+    if settings.smtp_host:
+        channels.add("email")
+    secret = settings.webhook_secret
+    if settings.webhook_url and secret is not None and secret.get_secret_value():
+        channels.add("webhook")
+    slack = settings.slack_webhook_url
+    if slack is not None and slack.get_secret_value():
+        channels.add("slack")
+    return frozenset(channels)
 
 
 def dedupe_key(event_type: str, channel: Channel, fields: Mapping[str, Any],
@@ -126,8 +147,7 @@ def _link(data: Mapping[str, Any], name: str) -> str:
 
 def _webhook(event_type: str, fields: dict[str, Any], settings: Settings) -> list[Delivery]:
     """The signed-webhook delivery, when a URL and a secret are both configured."""
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
-    if not settings.webhook_url or not secret:
+    if "webhook" not in configured_channels(settings):
         return []
     key = dedupe_key(event_type, "webhook", fields)
     body = {"id": key, "type": event_type, "data": fields}
@@ -137,7 +157,7 @@ def _webhook(event_type: str, fields: dict[str, Any], settings: Settings) -> lis
 def _email(event_type: str, fields: dict[str, Any], to: str | None, values: dict[str, str],
            settings: Settings) -> list[Delivery]:
     """The e-mail delivery, when SMTP and a recipient are both configured."""
-    if not settings.smtp_host or not to:
+    if "email" not in configured_channels(settings) or not to:
         return []
     content: EmailContent = render_email(event_type, to, values)
     key = dedupe_key(event_type, "email", fields, recipient=to)
@@ -167,8 +187,7 @@ def _plan_evaluation(fields: dict[str, Any], settings: Settings) -> list[Deliver
     }
     deliveries = [*_email(event_type, fields, settings.recruiter_email, values, settings),
                   *_webhook(event_type, fields, settings)]
-    slack_url = settings.slack_webhook_url
-    if slack_url is not None and slack_url.get_secret_value():
+    if "slack" in configured_channels(settings):
         key = dedupe_key(event_type, "slack", fields)
         deliveries.append(Delivery("slack", event_type, key, render_slack_evaluation(values)))
     return deliveries
