@@ -21,7 +21,8 @@ Usage: tokens are ``ceil(chars / 4)`` of each part. Prompt caching is emulated
 per cache breakpoint (``cache_control`` on tools, system or message blocks):
 the first request with a prefix reports it as ``cache_creation_input_tokens``,
 later ones with the same model and prefix as ``cache_read_input_tokens``. The
-real API's minimum cacheable length is not emulated.
+real API's minimum cacheable length is not emulated. Requests must carry
+:data:`API_KEY` (``fake.settings()`` sets it), else they get a 401.
 """
 
 from __future__ import annotations
@@ -111,7 +112,7 @@ class Reply:
 
 @dataclass(frozen=True)
 class RecordedRequest:
-    """One request as received: method, path, headers and decoded JSON body."""
+    """One request as received: method, path, lower-cased headers, decoded JSON body."""
 
     method: str
     path: str
@@ -238,8 +239,8 @@ class FakeAnthropic:
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
         raw = await request.read()
         body = json.loads(raw) if raw else None
-        self.requests.append(RecordedRequest(request.method, request.path,
-                                             dict(request.headers), body))
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        self.requests.append(RecordedRequest(request.method, request.path, headers, body))
         bearer = request.headers.get("authorization", "").removeprefix("Bearer ")
         if API_KEY not in (request.headers.get("x-api-key"), bearer):
             return self._error(401, "authentication_error")
