@@ -12,9 +12,14 @@ BIN_DIR=$PWD/.cache/bin
 mkdir -p "$BIN_DIR"
 
 # --- helm ------------------------------------------------------------------
+# `go install` does not stamp what helm's Makefile stamps: the release version
+# and the Kubernetes version that `helm template`/`helm lint` assume (it would
+# be v1.20 otherwise). Both are set here the way the Makefile does: the
+# Kubernetes minor version is that of the k8s.io/client-go module helm builds with.
+stamp=$BIN_DIR/.helm-build
 helm_ok() {
-  [ -x "$BIN_DIR/helm" ] && "$BIN_DIR/helm" version --template '{{.Version}}' 2>/dev/null \
-    | grep -qx "$HELM_VERSION"
+  [ -x "$BIN_DIR/helm" ] && [ -f "$stamp" ] && grep -qx "$HELM_VERSION" "$stamp" \
+    && "$BIN_DIR/helm" version --template '{{.Version}}' 2>/dev/null | grep -qx "$HELM_VERSION"
 }
 if helm_ok; then
   echo "ops-tools: helm $HELM_VERSION already in .cache/bin" >&2
@@ -24,12 +29,21 @@ else
     exit 1
   fi
   echo "ops-tools: building helm $HELM_VERSION into .cache/bin (go install)" >&2
-  # The version string is stamped the way helm's own Makefile does it, so that
-  # `helm version` reports the pinned release rather than a dev build.
-  GOBIN=$BIN_DIR CGO_ENABLED=0 go install \
-    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
-    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  gomod=$(cd /tmp && go mod download -json "helm.sh/helm/v3@$HELM_VERSION" \
+    | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+  k8s_minor=$(sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$gomod" | head -1)
+  if [ -z "$k8s_minor" ]; then
+    echo "ops-tools: cannot read the client-go version from $gomod" >&2
+    exit 1
+  fi
+  ldflags="-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  for pkg in helm.sh/helm/v3/pkg/chartutil helm.sh/helm/v3/pkg/lint/rules; do
+    ldflags="$ldflags -X $pkg.k8sVersionMajor=1 -X $pkg.k8sVersionMinor=$k8s_minor"
+  done
+  GOBIN=$BIN_DIR CGO_ENABLED=0 go install -ldflags "$ldflags" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION"
+  echo "$HELM_VERSION" > "$stamp"
   helm_ok || { echo "ops-tools: helm build did not report $HELM_VERSION" >&2; exit 1; }
+  echo "ops-tools: helm $HELM_VERSION built (default Kubernetes version 1.$k8s_minor)" >&2
 fi
 
 # --- promtool ----------------------------------------------------------------
