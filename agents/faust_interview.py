@@ -10,7 +10,6 @@ import time
 from typing import Any
 
 import faust
-from tables.config import reducer_config
 
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.interview import WORKER, InterviewProcessor
@@ -22,6 +21,7 @@ from interviewlm.db.pool import create_pool
 from interviewlm.errors import TransientError
 from interviewlm.settings import Settings
 from streams.topics import INTERVIEW
+from tables.config import reducer_config
 
 __all__ = ["SESSION_TABLE", "register_interview_agent"]
 
@@ -53,8 +53,9 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
     partitions = settings.kafka_topic_partitions
     topic = app.topic(settings.topics(INTERVIEW), key_type=bytes, value_type=bytes,
                       key_serializer="raw", value_serializer="raw", partitions=partitions)
-    table = app.Table(SESSION_TABLE, default=None, partitions=partitions,
-                      key_serializer="raw", value_serializer="raw")
+    raw = faust.Schema(key_type=bytes, value_type=bytes, key_serializer="raw",
+                       value_serializer="raw")
+    table = app.Table(SESSION_TABLE, default=None, partitions=partitions, schema=raw)
     outbox = FaustOutbox(app)
 
     @app.agent(topic, name="interview-agent")

@@ -19,6 +19,7 @@ their upserts are no-ops.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,7 +38,7 @@ from streams.topics import TopicNames, dead_letter_topic
 from tables.reducer import Position, apply
 from tables.state import SessionState, decode_state, encode_state
 
-__all__ = ["BatchResult", "InterviewProcessor", "ItemSource", "StateStore"]
+__all__ = ["BatchResult", "InterviewProcessor", "ItemSource", "StateStore", "event_key"]
 
 WORKER = "interview-agent"
 log = get_logger(WORKER)
@@ -83,6 +84,13 @@ class _Work:
     dirty: set[str] = field(default_factory=set)
     writes: InterviewWrites = field(default_factory=InterviewWrites)
     result: BatchResult = field(default_factory=BatchResult)
+
+
+def event_key(event: Event, msg: RawMessage) -> str:
+    """The producer's ``eventId`` when given, else a digest of the message bytes."""
+    if event.event_id:
+        return f"id:{event.event_id}"
+    return "sha1:" + hashlib.sha1(msg.value, usedforsecurity=False).hexdigest()
 
 
 class InterviewProcessor:
@@ -140,15 +148,19 @@ class InterviewProcessor:
         if state is None:
             raw = self.store.get(session_id)
             state = decode_state(raw) if raw else None
+        key = event_key(event, msg)
+        work.writes.events.append(EventRow(key, msg.topic, msg.partition, msg.offset,
+                                           session_id, event.type, event.data.timestamp,
+                                           msg.value.decode()))
+        if state is not None and state.seen(key):
+            work.result.count(event.type, "duplicate")
+            return
         position = Position(msg.topic, msg.partition, msg.offset)
         outcome = apply(state, event, position, self.config, self.items)
-        work.writes.events.append(EventRow(msg.topic, msg.partition, msg.offset, session_id,
-                                           event.type, event.data.timestamp,
-                                           msg.value.decode()))
         if outcome.duplicate:
             work.result.count(event.type, "duplicate")
             return
-        work.states[session_id] = outcome.state
+        work.states[session_id] = outcome.state.remember(key)
         work.partitions[session_id] = msg.partition
         work.dirty.add(session_id)
         effect_rows(outcome.effects, work.writes)

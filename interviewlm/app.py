@@ -44,6 +44,7 @@ def _credentials(settings: Settings) -> faust.auth.Credentials | None:
 
 def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust.App:
     """A configured Faust app with the given agents (all by default) and web pages."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.app_id,
         broker=settings.kafka_url,

@@ -29,6 +29,8 @@ from assess.indicators import (
 __all__ = ["SessionState", "decode_state", "encode_state", "metrics_row"]
 
 _HEADER = struct.Struct("<I")  # length of the JSON part in bytes
+#: How many recent event keys a session remembers for content de-duplication.
+RECENT_KEYS = 128
 _GROUPS: dict[str, type[Any]] = {"usage": AiUsage, "runs": RunTrack, "struggle": StruggleTrack}
 
 
@@ -68,15 +70,32 @@ class SessionState:
     usage: AiUsage = field(default_factory=AiUsage)
     runs: RunTrack = field(default_factory=RunTrack)
     struggle: StruggleTrack = field(default_factory=StruggleTrack)
+    #: Keys (producer eventId or content digest) of the newest applied events, so an
+    #: event the platform publishes twice, at a new offset, is still recognised.
+    recent_keys: tuple[str, ...] = ()
 
     def is_duplicate(self, topic: str, partition: int, offset: int) -> bool:
         """True when this input position was already applied to the state."""
         last = self.applied.get(f"{topic}:{partition}")
         return last is not None and offset <= last
 
+    def seen(self, event_key: str) -> bool:
+        """True when an event with this key was among the recently applied ones."""
+        return event_key in self.recent_keys
+
+    def remember(self, event_key: str, keep: int = RECENT_KEYS) -> SessionState:
+        """A copy that remembers ``event_key`` (bounded: the oldest keys drop out)."""
+        return replace(self, recent_keys=(*self.recent_keys, event_key)[-keep:])
+
     def evolve(self, **changes: Any) -> SessionState:
-        """A copy with ``changes`` applied (the original is untouched)."""
-        return replace(self, **changes)
+        """A copy with ``changes`` applied (the original is untouched).
+
+        Same as ``dataclasses.replace`` but without its per-call field introspection:
+        the reducer calls this a few times per event.
+        """
+        values = {name: getattr(self, name) for name in _STATE_FIELDS}
+        values.update(changes)
+        return SessionState(**values)
 
     @property
     def avg_response_time(self) -> float | None:
@@ -84,13 +103,6 @@ class SessionState:
         if not self.questions_answered:
             return None
         return self.response_time_sum / self.questions_answered
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-ready view of a field: group dataclasses become dicts of their fields."""
-    if type(value) in _GROUPS.values():
-        return {f.name: getattr(value, f.name) for f in fields(value)}
-    return value
 
 
 def _tuples(value: Any) -> Any:
@@ -102,9 +114,10 @@ def _tuples(value: Any) -> Any:
 
 def encode_state(state: SessionState) -> bytes:
     """Serialise to ``len(json) | json | packed posterior`` (byte-stable: sorted keys)."""
-    header = {
-        f.name: _plain(getattr(state, f.name)) for f in fields(state) if f.name != "log_posterior"
-    }
+    header = {name: getattr(state, name) for name in _HEADER_FIELDS}
+    for name, group in _GROUP_FIELDS.items():
+        value = header[name]
+        header[name] = {key: getattr(value, key) for key in group}
     body = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
     return _HEADER.pack(len(body)) + body + state.log_posterior
 
@@ -114,17 +127,23 @@ def decode_state(raw: bytes) -> SessionState:
     take their defaults, so states written by older or newer workers still load."""
     (length,) = _HEADER.unpack_from(raw)
     header = json.loads(raw[_HEADER.size : _HEADER.size + length])
-    known = {f.name for f in fields(SessionState)}
     values: dict[str, Any] = {}
     for name, value in header.items():
-        if name not in known:
+        if name not in _HEADER_FIELDS:
             continue
-        group = _GROUPS.get(name)
+        group = _GROUP_FIELDS.get(name)
         if group is not None:
-            allowed = {f.name for f in fields(group)}
-            value = group(**{k: _tuples(v) for k, v in value.items() if k in allowed})
+            kept = {key: _tuples(v) for key, v in value.items() if key in group}
+            value = _GROUPS[name](**kept)
+        elif isinstance(value, list):
+            value = _tuples(value)
         values[name] = value
     return SessionState(log_posterior=bytes(raw[_HEADER.size + length :]), **values)
+
+
+_STATE_FIELDS = tuple(f.name for f in fields(SessionState))
+_HEADER_FIELDS = frozenset(_STATE_FIELDS) - {"log_posterior"}
+_GROUP_FIELDS = {name: tuple(f.name for f in fields(cls)) for name, cls in _GROUPS.items()}
 
 
 def metrics_row(state: SessionState) -> dict[str, Any]:

@@ -14,7 +14,7 @@ _EXPECTED = (DatabaseUnavailable, KafkaUnavailable, StackError, ContractError, V
 
 
 def describe(exc: BaseException) -> str | None:
-    if isinstance(exc, TimeoutError):
+    if isinstance(exc, TimeoutError) and not str(exc):
         return "timed out waiting for a service (is Kafka/PostgreSQL reachable?)"
     if isinstance(exc, _EXPECTED):
         return str(exc)

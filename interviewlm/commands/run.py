@@ -17,6 +17,8 @@ from interviewlm.settings import AGENT_NAMES, Settings, load_settings
 
 __all__ = ["add_commands", "preflight"]
 
+DEMO_AGENTS = "interview"
+
 
 def add_commands(sub: Any) -> None:
     stack = sub.add_parser("stack", help="start, stop or check the local Kafka + PostgreSQL")
@@ -107,7 +109,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     settings = load_settings(kafka_bootstrap_servers=info.bootstrap_servers,
                              database_url=info.database_url)
     asyncio.run(preflight(settings))
-    worker = subprocess.Popen([sys.executable, "-m", "interviewlm.cli", "worker"], env=env,
+    worker = subprocess.Popen([sys.executable, "-m", "interviewlm.cli", "worker",
+                               "--agents", DEMO_AGENTS], env=env,
                               stdout=subprocess.DEVNULL if not args.verbose_worker else None)
     try:
         _wait_ready(settings.web_port, args.timeout, worker)
