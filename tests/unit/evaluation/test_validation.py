@@ -1,0 +1,91 @@
+"""Multi-method validation: agreement, disagreement flags and confidence."""
+
+from __future__ import annotations
+
+import pytest
+
+from assess.evaluation import (
+    DIMENSIONS,
+    EvidenceRef,
+    LLMReview,
+    Rubric,
+    score_session,
+)
+from assess.evaluation.combine import DISAGREEMENT_CONFIDENCE_CAP
+from tests.unit.evaluation.sessions import good_session
+
+
+def _reviews(score: float, cite: str) -> dict[str, LLMReview]:
+    return {name: LLMReview(score, f"{name} looks like {score}", (EvidenceRef(cite, "x"),))
+            for name in DIMENSIONS}
+
+
+def test_agreeing_llm_review_raises_confidence_without_flags() -> None:
+    session = good_session()
+    offline = score_session(session)
+    agree = score_session(session, llm=_reviews(95.0, session[6].event_id), model="m-1")
+    assert agree.mode == "llm" and agree.model == "m-1"
+    assert not agree.needs_review
+    assert not agree.has_flag("methods_disagree") and not agree.has_flag("offline_mode")
+    for name in DIMENSIONS:
+        assert agree.dimension(name).agrees
+        assert agree.dimension(name).confidence >= offline.dimension(name).confidence * 0.9
+    assert "llm" in agree.methods
+
+
+def test_disagreement_over_threshold_flags_and_cuts_confidence() -> None:
+    session = good_session()
+    agree = score_session(session, llm=_reviews(95.0, session[6].event_id), model="m")
+    clash = score_session(session, llm=_reviews(10.0, session[6].event_id), model="m")
+    quality = clash.dimension("code_quality")
+    assert quality.spread is not None and quality.spread > 20
+    assert not quality.agrees
+    assert clash.needs_review
+    assert clash.has_flag("methods_disagree", "code_quality")
+    reason = next(f.reason for f in clash.flags if f.dimension == "code_quality"
+                  and f.code == "methods_disagree")
+    assert reason.startswith("code_quality: methods disagree by")
+    assert quality.confidence <= DISAGREEMENT_CONFIDENCE_CAP
+    assert quality.confidence < agree.dimension("code_quality").confidence / 2
+    # not averaged away: the score is still the method-weighted combination
+    b = quality.breakdown
+    assert quality.score == pytest.approx(
+        (0.45 * b["tests"] + 0.35 * b["static"] + 0.20 * b["llm"]) / 1.0)
+    assert clash.overall_confidence < agree.overall_confidence
+
+
+def test_threshold_is_configurable() -> None:
+    session = good_session()
+    strict = Rubric(version="strict", disagreement_threshold=5.0)
+    result = score_session(session, rubric=strict)
+    spread = result.dimension("code_quality").spread
+    assert spread is not None and spread > 5.0
+    assert result.has_flag("methods_disagree", "code_quality")
+    assert result.rubric_version == "strict"
+    assert not score_session(session).has_flag("methods_disagree", "code_quality")
+
+
+def test_llm_review_citing_no_real_event_is_dropped_and_flagged() -> None:
+    session = good_session()
+    reviews = _reviews(60.0, "interview:9:999")
+    reviews["communication"] = LLMReview(60.0, "fine", (EvidenceRef(session[1].event_id),))
+    del reviews["problem_solving"]
+    result = score_session(session, llm=reviews, model="m")
+    assert result.has_flag("llm_method_dropped", "code_quality")
+    assert result.has_flag("llm_method_dropped", "problem_solving")
+    assert "llm" not in result.dimension("code_quality").breakdown
+    assert result.dimension("communication").breakdown["llm"] == 60.0
+    llm_items = [e for e in result.dimension("communication").evidence
+                 if e.description.startswith("LLM review")]
+    assert [e.event_id for e in llm_items] == [session[1].event_id]
+    assert llm_items[0].kind == "ai_interaction"
+
+
+def test_single_method_dimensions_report_no_spread() -> None:
+    result = score_session(good_session())
+    dim = result.dimension("problem_solving")
+    assert list(dim.breakdown) == ["process"]
+    assert dim.spread is None and dim.agrees
+    assert result.dimension("code_quality").spread == pytest.approx(abs(
+        result.dimension("code_quality").breakdown["tests"]
+        - result.dimension("code_quality").breakdown["static"]))
