@@ -13,7 +13,13 @@ module's docstring.
 """
 
 from assess.indicators.dependency import DependencySignals, ai_dependency, dependency_signals
-from assess.indicators.paste import code_line_hashes, line_hash, matching_responses
+from assess.indicators.paste import (
+    code_line_hashes,
+    line_hash,
+    matching_responses,
+    pack_hashes,
+    unpack_hashes,
+)
 from assess.indicators.prompts import (
     code_reference_kinds,
     is_help_request,
@@ -67,6 +73,7 @@ __all__ = [
     "names_error",
     "note_chat",
     "note_progress",
+    "pack_hashes",
     "partial_credit",
     "prompt_quality",
     "record_chat",
@@ -75,5 +82,6 @@ __all__ = [
     "start_question",
     "states_goal",
     "struggle_signals",
+    "unpack_hashes",
     "word_count",
 ]

@@ -10,14 +10,18 @@ A line is non-trivial when, with whitespace collapsed, it has at least
 ``MIN_LINE_CHARS`` characters and at least one letter or digit (so ``}``, ``)``, ``end``
 and blank lines are skipped on both sides, which makes re-indentation harmless).
 
-Hashes are BLAKE2b, not Python's ``hash``, which is salted per process and would break
-deterministic replay. Cost: one hash per file line, only while a response is remembered.
+Hashes are CRC-32 (``zlib.crc32``, C speed), not Python's ``hash``, which is salted per
+process and would break deterministic replay. CRC-32 is not collision resistant, but a
+false paste needs ``min_lines`` consecutive collisions in the same order, and nothing
+adversarial is at stake. Cost: one hash per file line, only while a response is
+remembered.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
+import struct
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 
 __all__ = [
@@ -26,6 +30,8 @@ __all__ = [
     "code_line_hashes",
     "line_hash",
     "matching_responses",
+    "pack_hashes",
+    "unpack_hashes",
 ]
 
 MIN_LINE_CHARS = 8
@@ -34,27 +40,22 @@ _FENCE = re.compile(r"```[^\n`]*\n(.*?)```", re.DOTALL)
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 
 
-def _significant(line: str) -> str | None:
-    """The line with whitespace collapsed, or None when it is trivial."""
-    collapsed = " ".join(line.split())
-    if len(collapsed) < MIN_LINE_CHARS or not _ALNUM.search(collapsed):
-        return None
-    return collapsed
-
-
 def line_hash(line: str) -> int:
     """Stable non-zero 32-bit hash of a normalised line (0 is :data:`BLOCK_BREAK`)."""
-    digest = hashlib.blake2b(line.encode("utf-8", "surrogatepass"), digest_size=4).digest()
-    return int.from_bytes(digest, "big") or 1
+    return zlib.crc32(line.encode("utf-8", "surrogatepass")) or 1
 
 
 def _hashes(lines: Iterable[str]) -> list[int]:
-    """Hashes of the non-trivial lines, in order."""
+    """Hashes of the non-trivial lines, in order (whitespace collapsed first).
+
+    Inlined rather than calling a helper per line: this loop runs over every line of
+    every changed file while an AI response is remembered.
+    """
     out = []
     for line in lines:
-        significant = _significant(line)
-        if significant is not None:
-            out.append(line_hash(significant))
+        collapsed = " ".join(line.split())
+        if len(collapsed) >= MIN_LINE_CHARS and _ALNUM.search(collapsed):
+            out.append(zlib.crc32(collapsed.encode("utf-8", "surrogatepass")) or 1)
     return out
 
 
@@ -69,6 +70,18 @@ def code_line_hashes(ai_response: str, max_lines: int) -> tuple[int, ...]:
                 out.append(BLOCK_BREAK)
             out.extend(hashes)
     return tuple(out[:max_lines])
+
+
+def pack_hashes(hashes: Sequence[int]) -> str:
+    """Hashes as one hex string (8 hex digits each): compact in the JSON state header
+    and decoded at C speed, instead of a JSON list of hundreds of integers."""
+    return struct.pack(f">{len(hashes)}I", *hashes).hex()
+
+
+def unpack_hashes(packed: str) -> tuple[int, ...]:
+    """Inverse of :func:`pack_hashes`."""
+    raw = bytes.fromhex(packed)
+    return struct.unpack(f">{len(raw) // 4}I", raw)
 
 
 def _chunks(hashes: Sequence[int], size: int) -> set[tuple[int, ...]]:

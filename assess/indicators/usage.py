@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from assess.indicators.paste import code_line_hashes, matching_responses
+from assess.indicators.paste import (
+    code_line_hashes,
+    matching_responses,
+    pack_hashes,
+    unpack_hashes,
+)
 from assess.indicators.prompts import is_help_request, is_short_prompt, prompt_quality
 
 __all__ = ["AiUsage", "record_chat", "record_code_change"]
@@ -23,7 +28,8 @@ class AiUsage:
     ``quality_sum`` is the sum of per-prompt quality (1-5); ``tool_chats`` counts chats
     in which the assistant used at least one tool; ``pasted_code_changes`` counts manual
     code changes that contained code from a remembered AI response; ``code_memory``
-    holds line hashes of the most recent AI responses' code blocks, oldest first.
+    holds the line hashes of the most recent AI responses' code blocks, oldest first,
+    one :func:`~assess.indicators.paste.pack_hashes` string per response.
     """
 
     interactions: int = 0
@@ -35,7 +41,7 @@ class AiUsage:
     ai_code_changes: int = 0
     manual_code_changes: int = 0
     pasted_code_changes: int = 0
-    code_memory: tuple[tuple[int, ...], ...] = ()
+    code_memory: tuple[str, ...] = ()
 
     @property
     def avg_prompt_quality(self) -> float | None:
@@ -64,7 +70,7 @@ def record_chat(
     memory = usage.code_memory
     hashes = code_line_hashes(response, max_lines) if memory_size > 0 else ()
     if hashes:
-        memory = (*memory, hashes)[-memory_size:]
+        memory = (*memory, pack_hashes(hashes))[-memory_size:]
     return replace(
         usage,
         interactions=usage.interactions + 1,
@@ -86,7 +92,10 @@ def record_code_change(
     Only a ``"manual"`` change counts as a paste: with trigger ``"ai"`` the assistant
     wrote the code itself, which ``ai_code_changes`` already counts.
     """
-    found = matching_responses(files, usage.code_memory, min_lines) if usage.code_memory else ()
+    found: tuple[int, ...] = ()
+    if usage.code_memory:
+        memory_hashes = [unpack_hashes(packed) for packed in usage.code_memory]
+        found = matching_responses(files, memory_hashes, min_lines)
     pasted = trigger == "manual" and bool(found)
     memory = tuple(h for i, h in enumerate(usage.code_memory) if i not in found)
     return (

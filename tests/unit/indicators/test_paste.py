@@ -12,6 +12,7 @@ from assess.indicators import (
     matching_responses,
     record_chat,
     record_code_change,
+    unpack_hashes,
 )
 from assess.indicators.paste import BLOCK_BREAK
 
@@ -86,7 +87,7 @@ def test_record_chat_keeps_a_bounded_memory() -> None:
             max_lines=64,
         )
     assert len(usage.code_memory) == 3
-    assert usage.code_memory[-1] == (line_hash(f"value_{6} = compute(6)"),)
+    assert unpack_hashes(usage.code_memory[-1]) == (line_hash("value_6 = compute(6)"),)
 
 
 def test_manual_paste_counts_once_and_ai_edits_never() -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import struct
+from dataclasses import replace
+
+import pytest
 
 from assess.irt import Grid, initial_log_posterior, pack
 from streams.events import Event
@@ -124,3 +127,13 @@ def test_state_stays_bounded() -> None:
     sizes.append(len(encode_state(folded.state)))  # type: ignore[arg-type]
     assert sizes[1] < 8_000
     assert sizes[1] - sizes[0] < 200  # only counters grow (digits), not lists
+
+
+def test_evolve_copies_and_rejects_unknown_fields() -> None:
+    state = SessionState("s", applied={"interview:0": 1})
+    new = state.evolve(events_applied=5, question_id="q")
+    assert (new.events_applied, new.question_id, new.applied) == (5, "q", {"interview:0": 1})
+    assert (state.events_applied, state.question_id) == (0, None)
+    assert new == replace(state, events_applied=5, question_id="q")
+    with pytest.raises(AttributeError):
+        state.evolve(no_such_field=1)
