@@ -18,6 +18,8 @@ LONG_LINE = 100  # characters
 _NOT_CODE = (".md", ".txt", ".rst", ".json", ".csv", ".lock", ".svg", ".log")
 _COMMENT_PREFIXES = ("#", "//", "/*", "*", "--", "<!--", ";;")
 _CONTROL = {"if", "for", "while", "switch", "catch", "return", "else", "new", "elif", "with"}
+_STATEMENT_STARTS = _CONTROL | {"throw", "await", "yield", "raise", "assert", "print", "echo",
+                                "delete", "typeof", "del", "go", "defer", "case", "goto"}
 _HEADER_RES = (
     re.compile(r"^(?:async\s+)?def\s+(\w+)"),
     re.compile(r"^(?:export\s+)?(?:default\s+)?(?:async\s+)?function\s*\*?\s*(\w+)"),
@@ -139,6 +141,10 @@ def _comment_lines(lines: list[str]) -> set[int]:
 
 
 def _header_name(stripped: str) -> str | None:
+    """The function name if the line opens a function definition."""
+    words = stripped.split(None, 1)
+    if not words or words[0] in _STATEMENT_STARTS:
+        return None
     for pattern in _HEADER_RES:
         match = pattern.match(stripped)
         if match and match.group(1) not in _CONTROL:

@@ -1,0 +1,75 @@
+"""Generic code metrics and the prompt-quality heuristic."""
+
+from __future__ import annotations
+
+import pytest
+
+from assess.evaluation import assess_prompt
+from assess.evaluation.codemetrics import is_code_file, measure
+from assess.evaluation.methods import dependency_score
+from tests.unit.evaluation.sessions import GOOD_CODE, MESSY_CODE
+
+JS = """// Add two numbers.
+function add(a, b) {
+  if (a) {
+    return a + b;
+  }
+  return b;
+}
+
+function sub(a, b) {
+  return a - b;
+}
+"""
+
+
+def test_python_metrics() -> None:
+    good = measure("s.py", GOOD_CODE)
+    assert [f.name for f in good.functions] == ["merge", "total_length"]
+    assert good.documented_ratio == 1.0
+    assert good.functions[0].length == 10
+    assert good.comment_lines == 4
+    assert good.max_nesting == 2
+    messy = measure("s.py", MESSY_CODE)
+    assert messy.documented_ratio == 0.0 and messy.comment_lines == 0
+    assert messy.max_nesting == 5
+    assert messy.long_lines == 0
+    assert messy.short_names == 4  # f, r, g, l
+    assert messy.short_name_ratio > good.short_name_ratio
+
+
+def test_brace_language_metrics() -> None:
+    metrics = measure("a.js", JS)
+    assert [(f.name, f.line, f.length, f.documented) for f in metrics.functions] == [
+        ("add", 2, 6, True), ("sub", 9, 3, False)]
+    assert metrics.max_nesting == 1
+    assert metrics.comment_lines == 1
+
+
+def test_long_lines_and_file_kinds() -> None:
+    metrics = measure("x.go", "x := 1\n" + "y := \"" + "a" * 120 + "\"\n")
+    assert metrics.long_lines == 1 and metrics.long_line_ratio == 0.5
+    assert is_code_file("main.go") and not is_code_file("README.md")
+
+
+@pytest.mark.parametrize("message, low, high", [
+    ("write it all for me", 1.0, 1.0),
+    ("just give me the full solution", 1.0, 1.0),
+    ("fix", 1.0, 1.0),
+    ("My merge() fails on [[1,4],[4,5]]: expected [[1,5]]. Why does it split them?", 5.0, 5.0),
+    ("How do I sort intervals by start so the loop only compares neighbours?", 2.5, 4.0),
+])
+def test_prompt_quality(message: str, low: float, high: float) -> None:
+    assert low <= assess_prompt(message).score <= high
+
+
+def test_delegation_is_detected() -> None:
+    quality = assess_prompt("Please write the whole program, I need it to pass the tests.")
+    assert quality.delegates and quality.states_goal
+    assert quality.score < assess_prompt("I need merge() to pass test_touching.").score
+
+
+@pytest.mark.parametrize("dependency, score", [
+    (0, 50), (15, 75), (30, 100), (40, 100), (50, 100), (75, 55), (100, 10)])
+def test_dependency_peaks_at_a_moderate_share(dependency: float, score: float) -> None:
+    assert dependency_score(dependency) == pytest.approx(score)
