@@ -14,6 +14,7 @@ lowers it a little (``1 - spread / 200``).
 from __future__ import annotations
 
 import math
+from types import MappingProxyType
 
 from assess.evaluation.methods import DimensionDraft, MethodScore
 from assess.evaluation.result import DimensionResult, Evidence, Flag
@@ -33,7 +34,7 @@ def combine(draft: DimensionDraft, rubric: Rubric) -> tuple[DimensionResult, tup
     methods = draft.methods
     if not methods:
         flag = Flag("low_evidence", "no scoring method had data for this dimension", draft.name)
-        empty = DimensionResult(draft.name, weight, 0.0, 0.0, {}, (), None, True)
+        empty = DimensionResult(draft.name, weight, 0.0, 0.0, MappingProxyType({}), (), None, True)
         return empty, (*draft.flags, flag)
     score = _weighted_score(draft.name, methods, rubric)
     confidence = min(MAX_CONFIDENCE, 1.0 - math.prod(1.0 - m.reliability for m in methods))
@@ -49,7 +50,8 @@ def combine(draft: DimensionDraft, rubric: Rubric) -> tuple[DimensionResult, tup
             draft.name, methods, spread or 0.0, rubric), draft.name))
     result = DimensionResult(
         name=draft.name, weight=weight, score=score, confidence=confidence,
-        breakdown={m.name: m.score for m in methods}, evidence=_evidence(methods),
+        breakdown=MappingProxyType({m.name: m.score for m in methods}),
+        evidence=_evidence(methods),
         spread=spread, agrees=agrees)
     return result, tuple(flags)
 
