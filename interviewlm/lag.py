@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,37 +100,51 @@ def consumed_topics(app: Any, settings: Settings, committed: Iterable[TP] = ()) 
     return [t for t in ours if t in names]
 
 
+@asynccontextmanager
+async def _admin(settings: Settings) -> AsyncIterator[AIOKafkaAdminClient]:
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_list,
+                                request_timeout_ms=10000, **client_kwargs(settings))
+    await admin.start()
+    try:
+        yield admin
+    finally:
+        await admin.close()
+
+
+async def _partitions(settings: Settings, topics: Iterable[str]) -> list[TopicPartition]:
+    """Every partition of those ``topics`` that exist (never creates a topic)."""
+    async with _admin(settings) as admin:
+        existing = set(await admin.list_topics())
+        wanted = [t for t in dict.fromkeys(topics) if t in existing]
+        described = await admin.describe_topics(wanted) if wanted else []
+    return sorted(TopicPartition(d["topic"], p["partition"])
+                  for d in described if not d.get("error_code") for p in d["partitions"])
+
+
 async def fetch_offsets(settings: Settings, topics: Iterable[str]) -> Offsets:
     """Beginning and end offsets of every partition of the ``topics`` that exist."""
+    tps = await _partitions(settings, topics)
+    if not tps:
+        return Offsets()
     consumer = AIOKafkaConsumer(bootstrap_servers=settings.bootstrap_list, group_id=None,
                                 enable_auto_commit=False, request_timeout_ms=10000,
                                 **client_kwargs(settings))
     await consumer.start()
     try:
-        existing = await consumer.topics()
-        tps = [TopicPartition(t, p) for t in dict.fromkeys(topics) if t in existing
-               for p in sorted(consumer.partitions_for_topic(t) or ())]
-        if not tps:
-            return Offsets()
         beginning = await consumer.beginning_offsets(tps)
         end = await consumer.end_offsets(tps)
-        return Offsets({(tp.topic, tp.partition): int(o) for tp, o in beginning.items()},
-                       {(tp.topic, tp.partition): int(o) for tp, o in end.items()})
     finally:
         await consumer.stop()
+    return Offsets({(tp.topic, tp.partition): int(o) for tp, o in beginning.items()},
+                   {(tp.topic, tp.partition): int(o) for tp, o in end.items()})
 
 
 async def fetch_committed(settings: Settings, group: str) -> dict[TP, int]:
     """The group's committed offsets (partitions it never committed are absent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_list,
-                                request_timeout_ms=10000, **client_kwargs(settings))
-    await admin.start()
-    try:
+    async with _admin(settings) as admin:
         offsets = await admin.list_consumer_group_offsets(group)
-        return {(tp.topic, tp.partition): int(meta.offset)
-                for tp, meta in offsets.items() if meta.offset >= 0}
-    finally:
-        await admin.close()
+    return {(tp.topic, tp.partition): int(meta.offset)
+            for tp, meta in offsets.items() if meta.offset >= 0}
 
 
 async def refresh_lag_gauge(app: Any, settings: Settings) -> dict[TP, int]:
