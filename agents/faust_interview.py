@@ -55,7 +55,10 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
                       key_serializer="raw", value_serializer="raw", partitions=partitions)
     raw = faust.Schema(key_type=bytes, value_type=bytes, key_serializer="raw",
                        value_serializer="raw")
-    table = app.Table(SESSION_TABLE, default=None, partitions=partitions, schema=raw)
+    # key_type/value_type bytes make Faust use the raw codec for the changelog too
+    # (it picks the changelog serializer from these, not from the schema).
+    table = app.Table(SESSION_TABLE, default=None, partitions=partitions, schema=raw,
+                      key_type=bytes, value_type=bytes)
     outbox = FaustOutbox(app)
 
     @app.agent(topic, name="interview-agent")

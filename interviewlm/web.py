@@ -12,6 +12,8 @@ from interviewlm.settings import Settings
 
 __all__ = ["recovery_complete", "register_pages"]
 
+_EXPOSITION_TYPE = CONTENT_TYPE_LATEST.split(";")[0] + "; version=0.0.4"
+
 
 def recovery_complete(app: faust.App) -> bool:
     """True once the worker has an assignment and its tables finished recovery."""
@@ -25,7 +27,9 @@ def register_pages(app: faust.App, settings: Settings) -> None:
     @app.page("/metrics")
     async def metrics(self: Any, request: Any) -> Any:
         TABLE_RECOVERY_COMPLETE.set(1 if recovery_complete(app) else 0)
-        return self.bytes(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)
+        # aiohttp refuses a charset inside content_type; the exposition format's
+        # type without it is what Prometheus expects by default anyway.
+        return self.bytes(generate_latest(REGISTRY), content_type=_EXPOSITION_TYPE)
 
     @app.page("/ready")
     async def ready(self: Any, request: Any) -> Any:
