@@ -130,8 +130,8 @@ class InterviewProcessor:
             return
         session_id = event.data.session_id
         if msg.key is not None and msg.key != session_id.encode():
-            exc = ContractError("message key must be the event's sessionId")
-            self._dead(work, msg, "bad_key", exc, event.type)
+            bad_key = ContractError("message key must be the event's sessionId")
+            self._dead(work, msg, "bad_key", bad_key, event.type)
             return
         try:
             await self._prefetch_items(event)
