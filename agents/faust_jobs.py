@@ -1,0 +1,55 @@
+"""Faust wiring shared by job workers: a main agent and a retry agent per worker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import faust
+
+from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
+from agents.jobs import JobRunner
+from interviewlm.settings import Settings
+from streams.topics import retry_topic
+
+__all__ = ["register_job_agents"]
+
+RunnerFactory = Callable[[FaustOutbox], Awaitable[JobRunner]]
+
+
+class _Shared:
+    """Builds the runner once for both agents (they share pools and clients)."""
+
+    def __init__(self, factory: RunnerFactory, outbox: FaustOutbox) -> None:
+        self.factory, self.outbox = factory, outbox
+        self._runner: JobRunner | None = None
+        self._lock = asyncio.Lock()
+
+    async def runner(self) -> JobRunner:
+        async with self._lock:
+            if self._runner is None:
+                self._runner = await self.factory(self.outbox)
+            return self._runner
+
+
+def register_job_agents(app: faust.App, settings: Settings, name: str, topics: list[str],
+                        factory: RunnerFactory, batch: int = 50) -> list[Any]:
+    """``name`` consumes ``topics`` (base names) and, in a second agent, their retries."""
+    shared = _Shared(factory, FaustOutbox(app))
+    agents = []
+    for suffix, bases in (("", topics), ("-retry", [retry_topic(t) for t in topics])):
+        channel = app.topic(*[settings.topics(t) for t in bases], key_type=bytes,
+                            value_type=bytes, key_serializer="raw", value_serializer="raw")
+
+        async def consume(stream: faust.StreamT[bytes], metric_topic: str = bases[0]) -> None:
+            runner = await shared.runner()
+            async for events in stream.take_events(batch, within=settings.batch_within_seconds):
+                started = time.perf_counter()
+                result = await runner.process(raw_messages(events))
+                record_batch_metrics(name, metric_topic, result.outcomes, result.dead_letters,
+                                     time.perf_counter() - started)
+
+        agents.append(app.agent(channel, name=f"{name}{suffix}")(consume))
+    return agents

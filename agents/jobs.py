@@ -1,0 +1,132 @@
+"""Job processing with non-blocking retries, for the evaluation and notification workers.
+
+Unlike interview events, jobs do not depend on each other's order, so one
+failing job must not hold up the rest. A transient failure re-queues the job on
+``<topic>.retry`` with its next attempt number and a due time; the retry agent
+waits until the job is due and runs it again. After the last attempt, or at once
+for a permanent error, the job goes to ``<topic>.dlq`` and ``failed_jobs``.
+
+Headers on a retried message: ``x-attempt`` (1-based), ``x-due-at`` (epoch
+seconds), ``x-origin`` (the first ``topic:partition:offset``), ``x-last-error``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from agents.interview import BatchResult
+from agents.lanes import run_in_lanes
+from agents.messages import DeadLetter, OutMessage, RawMessage
+from agents.retry import RetryPolicy
+from interviewlm.db.failed_jobs import FailedJob
+from interviewlm.errors import TransientError
+from interviewlm.logs import get_logger
+from interviewlm.metrics import RETRIES
+from streams.codec import decode
+from streams.errors import ContractError
+from streams.events import Event
+from streams.topics import TopicNames, dead_letter_topic, retry_topic
+
+__all__ = ["JobHandler", "JobRunner", "attempt_of", "due_at"]
+
+#: Handles one decoded job; returns the messages to publish once it succeeded.
+JobHandler = Callable[[Event, RawMessage], Awaitable[list[OutMessage]]]
+
+
+def attempt_of(msg: RawMessage) -> int:
+    raw = msg.header("x-attempt")
+    return int(raw) if raw and raw.isdigit() else 1
+
+
+def due_at(msg: RawMessage) -> float:
+    raw = msg.header("x-due-at")
+    try:
+        return float(raw) if raw else 0.0
+    except ValueError:
+        return 0.0
+
+
+def origin_of(msg: RawMessage) -> str:
+    raw = msg.header("x-origin")
+    return raw.decode() if raw else msg.event_id
+
+
+@dataclass
+class JobRunner:
+    """Runs a batch of jobs: in order per session, ``lanes`` sessions at a time."""
+
+    worker: str
+    handler: JobHandler
+    policy: RetryPolicy
+    send: Callable[[OutMessage], Awaitable[None]]
+    record_failed: Callable[[list[FailedJob]], Awaitable[None]]
+    names: TopicNames
+    lanes: int = 5
+    max_bytes: int = 1_000_000
+    clock: Callable[[], float] = time.time
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+
+    async def process(self, messages: Sequence[RawMessage]) -> BatchResult:
+        result = BatchResult()
+        await run_in_lanes(messages, lambda m: m.key, lambda m: self._one(m, result),
+                           self.lanes)
+        if result.dead_letters:
+            await self.record_failed([d.failed_job() for d in result.dead_letters])
+        for letter in result.dead_letters:
+            base = self._base_topic(letter.message)
+            result.out.append(letter.out_message(self.names(dead_letter_topic(base))))
+        for out in result.out:
+            await self.send(out)
+        return result
+
+    def _base_topic(self, msg: RawMessage) -> str:
+        """``t1.evaluation.retry`` -> ``evaluation`` (the topic the job belongs to)."""
+        base = self.names.base(msg.topic)
+        return base.removesuffix(".retry")
+
+    async def _one(self, msg: RawMessage, result: BatchResult) -> None:
+        try:
+            event = decode(msg.value, topic=self._base_topic(msg), max_bytes=self.max_bytes)
+        except ContractError as exc:
+            self._dead(result, msg, exc.reason, exc, exc.event_type or "unknown")
+            return
+        wait = due_at(msg) - self.clock()
+        if wait > 0:
+            await self.sleep(wait)
+        try:
+            result.out.extend(await self.handler(event, msg))
+            result.count(event.type, "ok")
+        except TransientError as exc:
+            self._retry_or_dead(result, msg, event, exc)
+        except Exception as exc:  # permanent by default: retrying a bug never helps
+            self._dead(result, msg, "permanent_error", exc, event.type, with_trace=True)
+
+    def _retry_or_dead(self, result: BatchResult, msg: RawMessage, event: Event,
+                       exc: TransientError) -> None:
+        attempt = attempt_of(msg)
+        if attempt >= self.policy.attempts:
+            self._dead(result, msg, "retries_exhausted", exc, event.type, attempt, True)
+            return
+        due = self.clock() + self.policy.delay(attempt)
+        headers = (
+            ("x-attempt", str(attempt + 1).encode()),
+            ("x-due-at", f"{due:.3f}".encode()),
+            ("x-origin", origin_of(msg).encode()),
+            ("x-last-error", f"{type(exc).__name__}: {exc}"[:500].encode()),
+        )
+        topic = self.names(retry_topic(self._base_topic(msg)))
+        result.out.append(OutMessage(topic, msg.key, msg.value, headers))
+        result.count(event.type, "retry")
+        RETRIES.labels(self._base_topic(msg)).inc()
+
+    def _dead(self, result: BatchResult, msg: RawMessage, reason: str, exc: BaseException,
+              event_type: str, attempts: int = 1, with_trace: bool = False) -> None:
+        letter = DeadLetter.from_exception(msg, self.worker, reason, exc, attempts, with_trace)
+        result.dead_letters.append(letter)
+        result.count(event_type, "dead_letter")
+        get_logger(self.worker).warning(
+            "dead_letter", None, reason=reason, topic=msg.topic, partition=msg.partition,
+            offset=msg.offset, error_type=type(exc).__name__)
