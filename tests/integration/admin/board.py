@@ -114,7 +114,7 @@ def insert_failed_job(database_url: str, topic: str, event: dict[str, Any],
                 " message_key, payload, error_type, error_message, stack_trace, attempts,"
                 " first_failed_at, last_failed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
                 "$11) RETURNING id",
-                "interview", topic, 0, offset, event["data"]["sessionId"].encode(),
+                "interview-agent", topic, 0, offset, event["data"]["sessionId"].encode(),
                 json.dumps(event).encode(), "TransientError",
                 "PostgreSQL write failed: ConnectionDoesNotExistError",
                 "Traceback (most recent call last):\n  File \"agents/interview.py\"\n"

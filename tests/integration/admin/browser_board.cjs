@@ -70,7 +70,7 @@ async function main() {
       now = await figures(page, env.TOPIC, env.JOB_ID);
       if (now.topics[env.TOPIC] > out.before.topics[env.TOPIC] && now.lag === 0) break;
       await page.waitForTimeout(1000);
-      await page.goto(`${env.BOARD_URL}/admin/queues`);
+      await page.reload();  // same URL, so the page keeps the retry notice
     }
     out.processed = now;
     await page.screenshot({ path: env.SCREENSHOT, fullPage: true });
