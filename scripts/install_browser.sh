@@ -9,7 +9,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PLAYWRIGHT_VERSION=${PLAYWRIGHT_VERSION:-1.65.1}
 NODE_DIR=$PWD/.cache/node
 
 need_apt=()
@@ -34,6 +33,11 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
 fi
+
+# playwright-core 1.65 needs Node >= 20; Debian 12's own nodejs is 18, which 1.49 supports.
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -ge 20 ]; then default_version=1.65.1; else default_version=1.49.1; fi
+PLAYWRIGHT_VERSION=${PLAYWRIGHT_VERSION:-$default_version}
 
 installed=$(node -e "try{console.log(require('$NODE_DIR/node_modules/playwright-core/package.json').version)}catch(e){}" 2>/dev/null || true)
 if [ "$installed" = "$PLAYWRIGHT_VERSION" ]; then
