@@ -55,6 +55,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     DATA_DIR=/var/lib/interviewlm \
+    XDG_CACHE_HOME=/tmp/.cache \
     WEB_HOST=0.0.0.0 \
     WEB_PORT=6066
 
