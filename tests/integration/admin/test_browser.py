@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,32 @@ def _require_browser() -> str:
     return node
 
 
+def _drive_browser(node: str, port: int, job_id: int, topic: str, tmp_path: Path
+                   ) -> dict[str, Any]:
+    """Run browser_board.cjs against the worker on ``port``; what the page showed."""
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+    run = subprocess.run(
+        [node, str(SCRIPT)], capture_output=True, text=True, timeout=240,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+             "BOARD_URL": f"http://127.0.0.1:{port}", "BOARD_KEY": API_KEY,
+             "JOB_ID": str(job_id), "TOPIC": topic, "SCREENSHOT": str(SCREENSHOT),
+             "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "PROFILE_DIR": str(profile)})
+    assert run.returncode == 0, run.stderr[-3000:]
+    return dict(json.loads(run.stdout))
+
+
+def _workload(bootstrap: str, topic: str) -> int:
+    """Three simulated sessions and one malformed message; returns events published."""
+    events = [e for plan in plan_sessions(3, 14, prefix="board")
+              for e in generate_session(plan).events]
+    asyncio.run(publish_json(bootstrap, topic, events))
+    asyncio.run(publish_raw(bootstrap, topic,
+                            [(b"broken-7", b'{"type": "test-run", "data": <truncated')]))
+    return len(events)
+
+
 def test_operator_logs_in_and_retries_a_failed_job(stack: StackInfo, database_url: str,
                                                    topic_prefix: str, tmp_path: Path) -> None:
     node = _require_browser()
@@ -54,12 +81,7 @@ def test_operator_logs_in_and_retries_a_failed_job(stack: StackInfo, database_ur
     worker = start_worker(stack, database_url, topic_prefix, tmp_path)
     try:
         http = Http(worker.port)
-        # A realistic board: three simulated sessions, one malformed message.
-        events = [e for plan in plan_sessions(3, 14, prefix="board")
-                  for e in generate_session(plan).events]
-        asyncio.run(publish_json(stack.bootstrap_servers, topic, events))
-        asyncio.run(publish_raw(stack.bootstrap_servers, topic,
-                                [(b"broken-7", b'{"type": "test-run", "data": <truncated')]))
+        published = _workload(stack.bootstrap_servers, topic)
         event = generate_session(plan_sessions(1, 12, prefix="retried")[0]).events[0]
         session_id = event["data"]["sessionId"]
         job_id = insert_failed_job(database_url, topic, event)
@@ -67,21 +89,20 @@ def test_operator_logs_in_and_retries_a_failed_job(stack: StackInfo, database_ur
         wait_for(lambda: next(t for t in http.api("/admin/api/topics")["topics"]
                               if t["name"] == topic)["lag"] == 0, 60, "the group to catch up")
         topics_before = {t["name"]: t["messages"] for t in http.api("/admin/api/topics")["topics"]}
-
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        profile = tmp_path / "chromium-profile"
-        profile.mkdir()
-        run = subprocess.run(
-            [node, str(SCRIPT)], capture_output=True, text=True, timeout=240,
-            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
-                 "BOARD_URL": f"http://127.0.0.1:{worker.port}", "BOARD_KEY": API_KEY,
-                 "JOB_ID": str(job_id), "TOPIC": topic, "SCREENSHOT": str(SCREENSHOT),
-                 "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "PROFILE_DIR": str(profile)})
-        assert run.returncode == 0, run.stderr[-3000:]
-        seen = json.loads(run.stdout)
+        seen = _drive_browser(node, worker.port, job_id, topic, tmp_path)
     finally:
         worker.stop()
+    _check_what_the_page_showed(seen, topic, topics_before, published)
+    rows = fetch(database_url, "SELECT event_type FROM internal.session_events"
+                               " WHERE session_id = $1", session_id)
+    assert [r["event_type"] for r in rows] == ["session-started"]
+    assert fetch(database_url, "SELECT 1 FROM internal.session_metrics WHERE session_id = $1",
+                 session_id)
+    assert SCREENSHOT.stat().st_size > 10_000
 
+
+def _check_what_the_page_showed(seen: dict[str, Any], topic: str,
+                                topics_before: dict[str, int], published: int) -> None:
     assert seen["redirectedTo"] == "/admin/login"
     assert "not right" in seen["wrongKeyError"]
     (cookie,) = seen["cookies"]
@@ -91,7 +112,7 @@ def test_operator_logs_in_and_retries_a_failed_job(stack: StackInfo, database_ur
     assert before["cookieVisibleToScript"] is False
     # The figures on the page are the broker's.
     assert before["topics"] == topics_before
-    assert before["topics"][topic] >= len(events) + 1 and before["lag"] == 0
+    assert before["topics"][topic] >= published + 1 and before["lag"] == 0
     assert before["recovery"] == "1"
     assert before["jobStatus"] == "failed" and before["jobHasRetry"] is True
     assert before["failedOpen"] == 2
@@ -103,10 +124,3 @@ def test_operator_logs_in_and_retries_a_failed_job(stack: StackInfo, database_ur
     processed = seen["processed"]
     assert processed["topics"][topic] == before["topics"][topic] + 1
     assert processed["lag"] == 0
-
-    rows = fetch(database_url, "SELECT event_type FROM internal.session_events"
-                               " WHERE session_id = $1", session_id)
-    assert [r["event_type"] for r in rows] == ["session-started"]
-    assert fetch(database_url, "SELECT 1 FROM internal.session_metrics WHERE session_id = $1",
-                 session_id)
-    assert SCREENSHOT.stat().st_size > 10_000
