@@ -59,6 +59,10 @@ def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust
         producer_max_request_size=10_485_760,
         consumer_auto_offset_reset="earliest",
         broker_commit_interval=1.0,
+        # Kafka waits this long for a vanished member before moving its partitions:
+        # Faust's 60 s default makes every crash a minute-long stall.
+        broker_session_timeout=settings.kafka_session_timeout_seconds,
+        broker_heartbeat_interval=max(1.0, settings.kafka_session_timeout_seconds / 5),
         web_port=settings.web_port,
         web_bind=settings.web_host,
         web_host=settings.web_host,

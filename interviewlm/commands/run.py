@@ -71,10 +71,9 @@ async def preflight(settings: Settings) -> None:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    import faust
-
     from interviewlm.app import create_app, parse_agents
     from interviewlm.logs import RedactSecrets, logging_config
+    from interviewlm.worker import BoundedWorker
 
     settings = load_settings()
     agents = parse_agents(args.agents)
@@ -82,8 +81,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     asyncio.run(preflight(settings))
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings, agents)
-    worker = faust.Worker(app, loglevel=settings.log_level,
-                          logging_config=logging_config(settings.log_level))
+    worker = BoundedWorker(app, shutdown_timeout=settings.shutdown_timeout_seconds,
+                           loglevel=settings.log_level,
+                           logging_config=logging_config(settings.log_level))
     worker.execute_from_commandline()
     return 0
 
