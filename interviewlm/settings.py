@@ -41,6 +41,8 @@ class Settings(BaseSettings):
                               description="Prefix for every topic name (shared clusters, tests).")
     kafka_topic_partitions: int = Field(8, ge=1, description="Partitions for topics we create.")
     kafka_replication_factor: int = Field(1, ge=1)
+    kafka_session_timeout_seconds: float = Field(
+        10.0, ge=6, description="A killed worker's partitions move after this long.")
 
     # --- Faust -------------------------------------------------------------
     app_id: str = Field("interviewlm-workers", description="Faust app id = consumer group.")
@@ -98,6 +100,26 @@ class Settings(BaseSettings):
     # --- Admin / security --------------------------------------------------
     internal_api_key: SecretStr | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    # --- Evaluation agent --------------------------------------------------
+    rubric_version: str = Field("2024.1", min_length=1, max_length=64,
+                                description="Stored with every evaluation; a new version "
+                                "keeps the old results.")
+    rubric_weights: dict[str, float] | None = Field(
+        None, description='JSON, e.g. {"code_quality": 0.4, ...}; default weights when unset.')
+    evaluation_urgent_priority: int = Field(8, ge=1, le=10,
+                                            description="analyze priority scored in realtime.")
+    llm_evaluation_max_tokens: int = Field(1500, ge=256, le=8192)
+    llm_batch_enabled: bool = Field(True, description="Non-urgent LLM reviews go through the "
+                                    "Message Batches API (half price).")
+    llm_batch_interval_seconds: float = Field(30.0, gt=0, description="Batch coordinator tick.")
+    llm_batch_min_requests: int = Field(20, ge=1, description="Submit once this many wait...")
+    llm_batch_max_wait_seconds: float = Field(300.0, ge=0, description="...or the oldest "
+                                              "waited this long.")
+    llm_batch_max_requests: int = Field(500, ge=1, le=100_000, description="Per batch.")
+    llm_batch_deadline_seconds: float = Field(25 * 3600.0, gt=0, description="A batch not "
+                                              "ended by then is cancelled; its evaluations "
+                                              "fall back to deterministic scoring.")
 
     @field_validator("kafka_bootstrap_servers")
     @classmethod
