@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from interviewlm.commands import data as data_cmds
+from interviewlm.commands import evaluate as evaluate_cmds
 from interviewlm.commands import ops as ops_cmds
 from interviewlm.commands import run as run_cmds
 
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmds.add_commands(sub)
     data_cmds.add_commands(sub)
     ops_cmds.add_commands(sub)
+    evaluate_cmds.add_commands(sub)
     return parser
 
 
