@@ -22,8 +22,6 @@ from tests.fake_anthropic import API_KEY, FakeAnthropic
 from tests.support.stack import unique
 from tests.support.worker import WorkerProcess
 
-__all__ = ["ThreadedFake", "seed_sessions", "start_worker"]
-
 
 @pytest.fixture
 def eval_env(stack: StackInfo, database_url: str, topic_prefix: str,
@@ -54,11 +52,11 @@ def start_worker(env: dict[str, str], tmp_path: Path, agents: str = "evaluation"
 class ThreadedFake:
     """FakeAnthropic served from its own thread, so synchronous tests can block freely."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, cls: type[FakeAnthropic] = FakeAnthropic, **kwargs: Any) -> None:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
-        self.fake = self._run(FakeAnthropic(**kwargs).start())
+        self.fake = self._run(cls(**kwargs).start())
 
     def _run(self, coro: Any) -> Any:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(30)
