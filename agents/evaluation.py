@@ -18,6 +18,8 @@ Which LLM path an ``analyze`` takes:
 
 An analyze for an unchanged recording (same event ids) whose stored result already
 used, or is waiting for, the LLM is not scored again: redeliveries never pay twice.
+Two exceptions: an urgent analyze takes a review still waiting in a batch to
+realtime, and an ``offline`` result is re-scored once an API key is configured.
 """
 
 from __future__ import annotations
@@ -128,7 +130,7 @@ class Evaluator:
         recording = await self.completed_recording(session_id, attempt)
         digest = recording_digest(recording)
         existing = await self.store.find(session_id, self.rubric.version)
-        if self._reusable(existing, digest):
+        if self._reusable(existing, digest, urgent):
             assert existing is not None
             log.info("evaluation_reused", session_id, evaluation_id=existing.evaluation_id,
                      mode=existing.mode)
@@ -159,9 +161,13 @@ class Evaluator:
                           f"after {attempt} attempts ({seen}); a live or unknown session "
                           "cannot be evaluated")
 
-    def _reusable(self, existing: StoredEvaluation | None, digest: str) -> bool:
+    def _reusable(self, existing: StoredEvaluation | None, digest: str, urgent: bool) -> bool:
+        """Same recording, and nothing better to get: an urgent request upgrades a
+        pending batch review to realtime, a key upgrades an offline result."""
         if existing is None or existing.recording_digest != digest:
             return False
+        if existing.mode == "llm-pending":
+            return not urgent or self.client is None
         return existing.mode != "offline" or self.client is None
 
     async def _review(self, recording: list[RecordedEvent], *, urgent: bool,

@@ -1,0 +1,80 @@
+"""Reports: escaping, the SVG charts, the content-free timeline, JSON, refused formats."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from interviewlm.db.evaluations_repo import StoredEvaluation, ThetaPoint
+from interviewlm.evaluation_service import Review, redact_terms, rubric_from, score
+from interviewlm.reports import (
+    ReportData,
+    ReportFormatUnsupported,
+    check_format,
+    render_report,
+    timeline_entries,
+)
+from interviewlm.reports.svg import theta_chart
+from interviewlm.settings import load_settings
+from tests.unit.evaluation_service.conftest import session
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
+PATH = [ThetaPoint(i, T0 + timedelta(minutes=i), 0.3 * i - 0.5, 0.9 / (i + 1) ** 0.5)
+        for i in range(1, 6)]
+
+
+def stored(snippet: str = "<script>alert(1)</script>") -> StoredEvaluation:
+    recording = session()
+    scored = score(recording, rubric=rubric_from(load_settings()), signals=None, static=None,
+                   review=Review("offline"), redact=redact_terms(recording))
+    result = scored.result
+    result["dimensions"]["code_quality"]["evidence"][0]["snippet"] = snippet
+    ev = scored.evaluation
+    return StoredEvaluation("ev_1", "sess-1", "2024.1", "cand-42", ev.overall_score,
+                            ev.overall_confidence, ev.needs_review, scored.mode, ev.model,
+                            result, scored.usage, 0.0, "d")
+
+
+def data() -> ReportData:
+    return ReportData(stored(), PATH, timeline_entries(session()), T0)
+
+
+def test_html_is_self_contained_and_escaped() -> None:
+    html = render_report(data(), "html").decode()
+    assert html.startswith("<!DOCTYPE html>") and "<style>" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert not re.search(r'(?:src|href)=', html)
+    assert set(re.findall(r"https?://[^\"' ]+", html)) == {"http://www.w3.org/2000/svg"}
+    for name in ("Code quality", "Problem solving", "Ai collaboration", "Communication"):
+        assert name in html
+    assert "Ada" not in html and "example.com" not in html
+
+
+def test_theta_chart_has_a_band_line_and_points() -> None:
+    svg = theta_chart(PATH)
+    band = re.search(r'class="se-band" points="([^"]+)"', svg)
+    assert band is not None and len(band.group(1).split()) == 2 * len(PATH)
+    assert svg.count("<circle") == len(PATH) and 'class="theta-line"' in svg
+    assert "No scored responses" in theta_chart([])
+
+
+def test_timeline_describes_without_quoting_the_candidate() -> None:
+    entries = timeline_entries(session())
+    assert entries[0].seconds == 0 and entries[-1].type == "session-complete"
+    assert entries[1].label.startswith("AI interaction: ") and "Ada" not in entries[1].label
+    assert entries[3].label == "tests: 6/10 passed"
+
+
+def test_json_report() -> None:
+    body = json.loads(render_report(data(), "json"))
+    assert body["evaluationId"] == "ev_1" and len(body["thetaPath"]) == 5
+    assert body["evaluation"]["mode"] == "offline" and body["timeline"][0]["seconds"] == 0
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_other_formats_are_refused(fmt: str) -> None:
+    with pytest.raises(ReportFormatUnsupported):
+        check_format(fmt)
