@@ -17,7 +17,7 @@ from interviewlm.settings import AGENT_NAMES, Settings, load_settings
 
 __all__ = ["add_commands", "preflight"]
 
-DEMO_AGENTS = "interview"
+DEMO_AGENTS = "interview,evaluation"
 
 
 def add_commands(sub: Any) -> None:
