@@ -29,11 +29,16 @@ margin:12px 0}.bar{height:8px;background:#e5e7eb;border-radius:4px}
 .bar span{display:block;height:8px;border-radius:4px;background:#2563eb}
 table{border-collapse:collapse;font-size:13px}td,th{padding:2px 10px 2px 0;text-align:left}
 .evidence li{margin:6px 0}.kind{font-size:11px;text-transform:uppercase;color:#6b7280}
-pre{background:#f3f4f6;padding:6px 8px;overflow-x:auto;font-size:12px;margin:4px 0}
+pre{background:#f3f4f6;padding:6px 8px;white-space:pre-wrap;word-break:break-word;
+font-size:12px;margin:4px 0}svg{max-width:100%;height:auto}
 .tick,.axis{font-size:11px;fill:#6b7280}.empty{color:#6b7280}
 .swatch{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
 @media print{body{background:#fff}.dimension{break-inside:avoid}}
 """
+
+
+_TITLES = {"code_quality": "Code quality", "problem_solving": "Problem solving",
+           "ai_collaboration": "AI collaboration", "communication": "Communication"}
 
 
 def _e(value: object) -> str:
@@ -90,7 +95,7 @@ def _dimension(name: str, dim: Mapping[str, Any]) -> str:
     agrees = "methods agree" if agreement.get("agrees", True) else "methods disagree"
     evidence = "".join(_evidence(item) for item in dim.get("evidence") or [])
     return (f'<article class="dimension" id="dim-{_e(name)}"><h3>'
-            f"{_e(name.replace('_', ' ').capitalize())} · {score:.1f} "
+            f"{_e(_TITLES.get(name, name))} · {score:.1f} "
             f"<small class=\"meta\">weight {float(dim.get('weight') or 0):.0%}, confidence "
             f"{float(dim.get('confidence') or 0):.2f}</small></h3>"
             f'<div class="bar"><span style="width:{max(0.0, min(100.0, score)):.1f}%">'

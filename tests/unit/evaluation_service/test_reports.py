@@ -48,7 +48,7 @@ def test_html_is_self_contained_and_escaped() -> None:
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert not re.search(r'(?:src|href)=', html)
     assert set(re.findall(r"https?://[^\"' ]+", html)) == {"http://www.w3.org/2000/svg"}
-    for name in ("Code quality", "Problem solving", "Ai collaboration", "Communication"):
+    for name in ("Code quality", "Problem solving", "AI collaboration", "Communication"):
         assert name in html
     assert "Ada" not in html and "example.com" not in html
 
