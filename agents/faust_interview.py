@@ -11,6 +11,8 @@ from typing import Any
 
 import faust
 
+from agents.batching import consume_in_batches
+from agents.commit_guard import commit_guard
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.interview import WORKER, InterviewProcessor
 from interviewlm.db.failed_jobs import FailedJob, FailedJobStore
@@ -72,12 +74,16 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
                 items=CachedItemBank(pool), reducer_config=reducer_config(settings),
                 lanes=settings.worker_concurrency, max_bytes=settings.max_message_bytes,
                 names=settings.topics)
-            async for events in stream.take_events(settings.batch_max_events,
-                                                   within=settings.batch_within_seconds):
+
+            async def handle(events: Any) -> None:
                 started = time.perf_counter()
                 result = await processor.process_batch(raw_messages(events))
                 record_batch_metrics("interview", INTERVIEW, result.outcomes,
                                      result.dead_letters, time.perf_counter() - started)
+
+            await consume_in_batches(stream, settings.batch_max_events,
+                                     settings.batch_within_seconds, handle,
+                                     settings.shutdown_timeout_seconds, commit_guard(app))
         finally:
             await pool.close()
 

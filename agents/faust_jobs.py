@@ -9,6 +9,8 @@ from typing import Any
 
 import faust
 
+from agents.batching import consume_in_batches
+from agents.commit_guard import commit_guard
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.jobs import JobRunner
 from interviewlm.settings import Settings
@@ -45,11 +47,15 @@ def register_job_agents(app: faust.App, settings: Settings, name: str, topics: l
 
         async def consume(stream: faust.StreamT[bytes], metric_topic: str = bases[0]) -> None:
             runner = await shared.runner()
-            async for events in stream.take_events(batch, within=settings.batch_within_seconds):
+
+            async def handle(events: Any) -> None:
                 started = time.perf_counter()
                 result = await runner.process(raw_messages(events))
                 record_batch_metrics(name, metric_topic, result.outcomes, result.dead_letters,
                                      time.perf_counter() - started)
+
+            await consume_in_batches(stream, batch, settings.batch_within_seconds, handle,
+                                     settings.shutdown_timeout_seconds, commit_guard(app))
 
         agents.append(app.agent(channel, name=f"{name}{suffix}")(consume))
     return agents

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import asyncio
+from collections.abc import Awaitable, Sequence
+from typing import Any, TypeVar
 
 import faust
 
 from agents.messages import DeadLetter, OutMessage, RawMessage
 from interviewlm.metrics import DEAD_LETTERS, EVENTS_PROCESSED, PROCESSING_DURATION
 
-__all__ = ["FaustOutbox", "raw_messages", "record_batch_metrics"]
+__all__ = ["FaustOutbox", "finish_batch", "raw_messages", "record_batch_metrics"]
+
+T = TypeVar("T")
+
+
+async def finish_batch(work: Awaitable[T], bound: float = 30.0) -> T:
+    """Run a batch to the end even if the agent is cancelled meanwhile.
+
+    Faust's ``take_events`` acknowledges the buffered events in a ``finally``
+    block, so cancelling the agent halfway through a batch (which is how Faust
+    stops agents on shutdown) would acknowledge events that were never stored.
+    Shielding the batch and waiting for it (up to ``bound`` seconds) before
+    letting the cancellation through keeps "acknowledged" meaning "stored".
+    """
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task}, timeout=bound)
+        raise
 
 
 def raw_messages(events: Sequence[Any]) -> list[RawMessage]:

@@ -36,13 +36,17 @@ async def converged(stack: StackInfo, topic: str, database_url: str,
     while True:
         records = await read_topic(stack.bootstrap_servers, topic)
         expected = await replay_states(records, topic.removesuffix("interview"))
-        rows = await fetch(database_url, "SELECT session_id, events_applied "
+        rows = await fetch(database_url, "SELECT session_id, events_applied, event_counts "
                            "FROM internal.session_metrics")
-        if {r["session_id"]: r["events_applied"] for r in rows} == {
-                k: s.events_applied for k, s in expected.items()}:
+        got = {r["session_id"]: r["events_applied"] for r in rows}
+        want = {k: s.events_applied for k, s in expected.items()}
+        if got == want:
             return records, expected
         if time.monotonic() > deadline:
-            raise AssertionError(f"not converged: {len(rows)} rows vs {len(expected)}")
+            counts = {r["session_id"]: r["event_counts"] for r in rows}
+            diff = {k: (got.get(k), want.get(k), counts.get(k), expected[k].event_counts)
+                    for k in set(got) | set(want) if got.get(k) != want.get(k)}
+            raise AssertionError(f"not converged (stored, replayed): {sorted(diff.items())[:8]}")
         await asyncio.sleep(2)
 
 

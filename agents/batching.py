@@ -1,0 +1,77 @@
+"""Batches from a Faust stream, acknowledged only after they were processed.
+
+Faust's ``take_events`` acknowledges its buffered events in a ``finally``
+block: when the agent is stopped, or the generator is finalised, events that
+were buffered but never processed are acknowledged too, and their offsets get
+committed. A SIGTERM then loses them. Here a reader task moves events from a
+no-ack stream into a small queue, batches are cut by size or time, and each
+event is acknowledged explicitly once its batch has been stored. Events still
+queued at shutdown are simply never acknowledged, so the next owner of the
+partition processes them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from agents.commit_guard import CommitGuard
+from agents.faust_support import finish_batch
+
+__all__ = ["consume_in_batches"]
+
+_END = object()
+
+
+async def _next_batch(queue: asyncio.Queue[Any], max_events: int,
+                      within: float) -> tuple[list[Any], bool]:
+    """Up to ``max_events`` events, waiting at most ``within`` s after the first."""
+    first = await queue.get()
+    if first is _END:
+        return [], True
+    batch = [first]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while len(batch) < max_events:
+        remaining = deadline - loop.time()
+        if remaining <= 0:
+            break
+        try:
+            item = await asyncio.wait_for(queue.get(), remaining)
+        except TimeoutError:
+            break
+        if item is _END:
+            return batch, True
+        batch.append(item)
+    return batch, False
+
+
+async def consume_in_batches(stream: Any, max_events: int, within: float,
+                             handle: Callable[[Sequence[Any]], Awaitable[None]],
+                             shutdown_bound: float = 30.0,
+                             guard: CommitGuard | None = None) -> None:
+    """Feed ``handle`` batches of Faust events; ack each batch after ``handle`` returns."""
+    manual = stream.noack()
+    queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_events)
+
+    async def read() -> None:
+        try:
+            async for event in manual.events():
+                await queue.put(event)
+        finally:
+            await queue.put(_END)
+
+    reader = asyncio.ensure_future(read())
+    try:
+        done = False
+        while not done:
+            batch, done = await _next_batch(queue, max_events, within)
+            if batch:
+                await finish_batch(handle(batch), shutdown_bound)
+                if guard is not None:
+                    guard.stored((e.message.tp, e.message.offset) for e in batch)
+                for event in batch:
+                    await manual.ack(event)
+    finally:
+        reader.cancel()
