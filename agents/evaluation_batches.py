@@ -163,7 +163,6 @@ class BatchCoordinator:
                                    recording)
             return
         await self.queue.mark_submitted([row.evaluation_id for row, _ in prepared], batch_id)
-        log.info("llm_batch_submitted_reviews", batch_id=batch_id, requests=len(prepared))
 
     async def _requests(self, rows: list[PendingReview], runner: BatchRunner[
             dict[str, LLMReview]]) -> list[tuple[PendingReview, list[RecordedEvent]]]:

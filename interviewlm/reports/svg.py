@@ -51,12 +51,7 @@ def theta_chart(points: Sequence[ThetaPoint]) -> str:
              f'height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-label="Ability estimate after each of {n} responses, with its standard '
              'error band">']
-    for tick in range(low, high + 1):
-        dash = ' stroke-dasharray="4 3"' if tick == 0 else ""
-        parts.append(f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{_fmt(y(tick))}" '
-                     f'y2="{_fmt(y(tick))}" stroke="#e5e7eb"{dash}/>'
-                     f'<text x="{_LEFT - 6}" y="{_fmt(y(tick) + 4)}" text-anchor="end" '
-                     f'class="tick">{tick}</text>')
+    parts.extend(_gridline(tick, y(tick)) for tick in range(low, high + 1))
     parts.append(f'<polygon class="se-band" points="{" ".join(upper + lower[::-1])}" '
                  'fill="#93c5fd" fill-opacity="0.45" stroke="none"/>')
     parts.append(f'<polyline class="theta-line" points="{line}" fill="none" '
@@ -71,6 +66,14 @@ def theta_chart(points: Sequence[ThetaPoint]) -> str:
                  f'transform="rotate(-90 12 {_TOP + plot_h / 2:.0f})">theta (logits)</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _gridline(tick: int, at: float) -> str:
+    """A horizontal line and label at theta = ``tick`` (dashed at 0, the prior mean)."""
+    dash = ' stroke-dasharray="4 3"' if tick == 0 else ""
+    return (f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{_fmt(at)}" y2="{_fmt(at)}" '
+            f'stroke="#e5e7eb"{dash}/><text x="{_LEFT - 6}" y="{_fmt(at + 4)}" '
+            f'text-anchor="end" class="tick">{tick}</text>')
 
 
 def timeline_chart(entries: Sequence[TimelineEntry]) -> str:

@@ -77,6 +77,10 @@ def test_session_is_evaluated_reported_and_announced_once(
 
         check_reports(stack, database_url, topic_prefix, eval_env, plan.session_id,
                       row["evaluation_id"])
+        metrics = worker.get("/metrics")
+        assert "interviewlm_evaluation_duration_seconds_count 1.0" in metrics
+        outcome = "needs_review" if row["needs_review"] else "ok"
+        assert f'interviewlm_evaluations_total{{outcome="{outcome}"}} 1.0' in metrics
     finally:
         worker.stop()
 
