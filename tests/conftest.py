@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from interviewlm.stack import StackInfo
-from tests.support.stack import fresh_database, test_stack, unique
+from tests.support.stack import fresh_database, local_test_stack, unique
 
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[StackInfo]:
     """Kafka + PostgreSQL for the whole run; stopped at the end if this run started them."""
-    local = test_stack()
+    local = local_test_stack()
     already_running = local.external is not None or all(
         state == "running" for state in local.status().values())
     info = local.up(timeout=180)

@@ -21,7 +21,7 @@ from interviewlm.stack import LocalStack, StackInfo, stack_from_env
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_stack() -> LocalStack:
+def local_test_stack() -> LocalStack:
     env = dict(os.environ)
     env.setdefault("STACK_DIR", str(ROOT / ".cache" / "test-stack"))
     env.setdefault("STACK_KAFKA_PORT", "19092")

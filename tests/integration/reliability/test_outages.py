@@ -12,7 +12,7 @@ from interviewlm.stack import StackInfo
 from tests.integration.reliability.conftest import session_events
 from tests.integration.reliability.test_crash import converged
 from tests.support.kafka import publish_json
-from tests.support.stack import test_stack
+from tests.support.stack import local_test_stack
 from tests.support.worker import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 @pytest.fixture
 def local_stack(stack: StackInfo):  # type: ignore[no-untyped-def]
-    local = test_stack()
+    local = local_test_stack()
     if local.external is not None:
         pytest.skip("outage tests stop and start the local stack's own servers")
     return local
