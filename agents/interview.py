@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from agents.lanes import run_in_lanes
 from agents.messages import DeadLetter, OutMessage, RawMessage
-from agents.retry import DEFAULT_POLICY, RetryPolicy, TransientError, retry_async
+from agents.retry import DEFAULT_POLICY, RetryPolicy, TransientError
 from agents.session_effects import effect_rows, follow_up_messages, metrics_for
 from interviewlm.db.failed_jobs import FailedJob
 from interviewlm.db.interview_repo import EventRow, InterviewWrites
@@ -168,10 +168,25 @@ class InterviewProcessor:
         work.result.count(event.type, "ok")
 
     async def _prefetch_items(self, event: Event) -> None:
+        """Load the question's item parameters; wait out an item-bank outage.
+
+        Skipping an answer would corrupt the session's ability estimate, so a
+        database outage blocks the batch (in order, retrying with the policy's
+        backoff, then every ``max_delay`` seconds) instead of dead-lettering.
+        """
         if self.items is None or not isinstance(event, QuestionAnswered):
             return
-        items, question_id = self.items, event.data.question_id
-        await retry_async(lambda: items.prefetch(question_id), self.policy, sleep=self.sleep)
+        attempt = 0
+        while True:
+            try:
+                await self.items.prefetch(event.data.question_id)
+                return
+            except TransientError as exc:
+                attempt += 1
+                delay = min(self.policy.delay(attempt), 10.0)
+                log.warning("item_bank_retry", event.data.session_id, attempt=attempt,
+                            delay_seconds=delay, error_type=type(exc).__name__)
+                await self.sleep(delay)
 
     def _dead(self, work: _Work, msg: RawMessage, reason: str, exc: BaseException,
               event_type: str, with_trace: bool = False) -> None:

@@ -33,7 +33,8 @@ class CachedItemBank:
         try:
             row = await self.pool.fetchrow(
                 "SELECT a, b, c FROM internal.item_bank WHERE question_id = $1", question_id)
-        except (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError) as exc:
+        except (OSError, TimeoutError, asyncpg.PostgresConnectionError,
+                asyncpg.InterfaceError) as exc:
             raise TransientError(f"item bank unavailable: {type(exc).__name__}") from exc
         if len(self._cache) >= self.max_entries:
             self._cache.clear()
