@@ -27,7 +27,12 @@ from typing import Any, Protocol
 from agents.lanes import run_in_lanes
 from agents.messages import DeadLetter, OutMessage, RawMessage
 from agents.retry import DEFAULT_POLICY, RetryPolicy, TransientError
-from agents.session_effects import effect_rows, follow_up_messages, metrics_for
+from agents.session_effects import (
+    effect_rows,
+    follow_up_messages,
+    log_milestones,
+    metrics_for,
+)
 from interviewlm.db.failed_jobs import FailedJob
 from interviewlm.db.interview_repo import EventRow, InterviewWrites
 from interviewlm.logs import get_logger
@@ -164,6 +169,7 @@ class InterviewProcessor:
         work.partitions[session_id] = msg.partition
         work.dirty.add(session_id)
         effect_rows(outcome.effects, work.writes)
+        log_milestones(outcome.effects, event.type, session_id)
         work.result.out.extend(follow_up_messages(outcome.effects, position, self.names))
         work.result.count(event.type, "ok")
 

@@ -9,9 +9,11 @@ from typing import Any
 
 from agents.messages import OutMessage
 from interviewlm.db.interview_repo import InterviewWrites
+from interviewlm.logs import get_logger
 from interviewlm.metrics import SESSION_THETA
 from streams.topics import EVALUATION, INTERVIEW, TopicNames
 from tables.reducer import (
+    EstimateStable,
     IndicatorFired,
     Position,
     PublishAdjustDifficulty,
@@ -21,7 +23,9 @@ from tables.reducer import (
 )
 from tables.state import SessionState
 
-__all__ = ["effect_rows", "follow_up_messages", "metrics_for"]
+__all__ = ["effect_rows", "follow_up_messages", "log_milestones", "metrics_for"]
+
+log = get_logger("interview-agent")
 
 
 def _ts(value: Any) -> datetime:
@@ -41,6 +45,20 @@ def effect_rows(effects: Iterable[Any], writes: InterviewWrites) -> None:
         elif isinstance(effect, IndicatorFired):
             writes.indicators.append((effect.session_id, effect.name, _ts(effect.first_at),
                                       effect.event_id, effect.detail or ""))
+
+
+def log_milestones(effects: Iterable[Any], event_type: str, session_id: str) -> None:
+    """One log line per session milestone (never per event, never candidate text)."""
+    if event_type in ("session-started", "session-complete"):
+        log.info(event_type, session_id)
+    for effect in effects:
+        if isinstance(effect, PublishAdjustDifficulty):
+            log.info("adjust-difficulty", session_id, new_difficulty=effect.new_difficulty,
+                     previous_difficulty=effect.previous_difficulty)
+        elif isinstance(effect, IndicatorFired):
+            log.info("struggle-indicator", session_id, indicator=effect.name)
+        elif isinstance(effect, EstimateStable):
+            log.info("estimate-stable", session_id)
 
 
 def follow_up_messages(effects: Iterable[Any], position: Position,
