@@ -121,6 +121,15 @@ class Settings(BaseSettings):
                                               "ended by then is cancelled; its evaluations "
                                               "fall back to deterministic scoring.")
 
+    # --- Notification worker -----------------------------------------------
+    notification_attempts: int = Field(5, ge=1, le=20, description="Tries per notification "
+                                       "job before it is dead-lettered.")
+    notification_retry_initial_seconds: float = Field(2.0, gt=0, description="First retry "
+                                                      "delay; doubles on each further retry.")
+    notification_claim_stale_seconds: float = Field(
+        45.0, gt=0, description="A delivery claimed but not finished this long ago (a crashed "
+        "worker) may be taken over; must exceed the 30 s bound on one send.")
+
     @field_validator("kafka_bootstrap_servers")
     @classmethod
     def _non_empty_servers(cls, value: str) -> str:
