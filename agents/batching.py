@@ -47,10 +47,29 @@ async def _next_batch(queue: asyncio.Queue[Any], max_events: int,
     return batch, False
 
 
+async def _process(batch: list[Any], handle: Callable[[Sequence[Any]], Awaitable[None]],
+                   bound: float, guard: CommitGuard | None,
+                   seek: Callable[[Any, int], Awaitable[None]] | None) -> None:
+    """Handle the admitted part of a batch; seek back over any gap the guard found."""
+    if guard is None:
+        await finish_batch(handle(batch), bound)
+        return
+    accepted, seeks = guard.admit([(e.message.tp, e.message.offset) for e in batch])
+    admitted = [e for e, ok in zip(batch, accepted, strict=True) if ok]
+    if admitted:
+        await finish_batch(handle(admitted), bound)
+        guard.stored({e.message.tp for e in admitted})
+    for tp, offset in seeks.items():
+        if seek is not None:
+            await seek(tp, offset)
+
+
 async def consume_in_batches(stream: Any, max_events: int, within: float,
                              handle: Callable[[Sequence[Any]], Awaitable[None]],
                              shutdown_bound: float = 30.0,
-                             guard: CommitGuard | None = None) -> None:
+                             guard: CommitGuard | None = None,
+                             seek: Callable[[Any, int], Awaitable[None]] | None = None,
+                             ) -> None:
     """Feed ``handle`` batches of Faust events; ack each batch after ``handle`` returns."""
     manual = stream.noack()
     queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_events)
@@ -68,9 +87,7 @@ async def consume_in_batches(stream: Any, max_events: int, within: float,
         while not done:
             batch, done = await _next_batch(queue, max_events, within)
             if batch:
-                await finish_batch(handle(batch), shutdown_bound)
-                if guard is not None:
-                    guard.stored((e.message.tp, e.message.offset) for e in batch)
+                await _process(batch, handle, shutdown_bound, guard, seek)
                 for event in batch:
                     await manual.ack(event)
     finally:

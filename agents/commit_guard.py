@@ -1,18 +1,21 @@
-"""Never let Faust commit an offset whose event we have not stored.
+"""Process every offset, in order, and commit only what was stored.
 
 Faust acknowledges, and so commits, messages it *skips*: while a worker stops
 or rebalances, events still flowing through a stream are dropped and acked
-without reaching the agent. Committing those offsets loses the events. The
-guard tracks, per partition, the next offset up to which every event was
-stored by one of our batches, and clamps each commit to it. A gap (an offset
-that never reached us) stops the partition's commit position there, so the
-next owner re-reads from the gap; our idempotent processing makes the re-read
-harmless.
+without reaching the agent (a generation change or suspended flow control).
+Committing those offsets would lose the events, and processing a later event
+of the partition first would break per-session order.
+
+The guard keeps, per partition, the next offset it expects. An event past that
+offset reveals a gap: the guard rejects it (and everything after it) and asks
+for a seek back to the expected offset, so the skipped events are read again
+and processed in order. Commits are clamped to the offsets whose batches were
+stored. Reprocessing is harmless: state and storage are idempotent.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from interviewlm.logs import get_logger
@@ -21,52 +24,66 @@ __all__ = ["CommitGuard", "commit_guard", "install_commit_guard"]
 
 log = get_logger("commit-guard")
 
+#: Seeks to one expected offset before the gap is taken to be in the log itself.
+MAX_SEEKS = 5
+
 
 class CommitGuard:
-    """Per-partition "stored up to" positions; keys are Faust ``TP`` tuples."""
+    """Per-partition expected and stored positions; keys are Faust ``TP`` tuples."""
 
-    def __init__(self) -> None:
-        self.next_offset: dict[Any, int] = {}
-        self.gapped: set[Any] = set()
+    def __init__(self, anchor: Callable[[Any], int | None] = lambda tp: None) -> None:
+        self.anchor = anchor  # the group's committed offset for a TP, when known
+        self.expected: dict[Any, int] = {}
+        self.stored_upto: dict[Any, int] = {}
+        self.seeking: set[Any] = set()
+        self._seeks: dict[tuple[Any, int], int] = {}
 
-    def stored(self, positions: Iterable[tuple[Any, int]]) -> None:
-        """Record a stored batch of ``(tp, offset)``; advance only over contiguous runs."""
-        by_tp: dict[Any, list[int]] = {}
+    def admit(self, positions: Sequence[tuple[Any, int]]) -> tuple[list[bool], dict[Any, int]]:
+        """Which events may be processed now, and the seeks needed to close gaps."""
+        accepted: list[bool] = []
+        seeks: dict[Any, int] = {}
         for tp, offset in positions:
-            by_tp.setdefault(tp, []).append(offset)
-        for tp, offsets in by_tp.items():
-            if tp in self.gapped:
+            expected = self.expected.get(tp)
+            if expected is None:
+                expected = self.anchor(tp)
+                expected = offset if expected is None else expected
+            if tp in self.seeking and offset != expected:
+                accepted.append(False)  # still draining what was fetched past the gap
                 continue
-            expected = self.next_offset.get(tp)
-            for offset in sorted(offsets):
-                if expected is not None and offset > expected:
-                    self.gapped.add(tp)
-                    log.warning("commit_gap", None, topic=tp.topic, partition=tp.partition,
-                                offset=expected)
-                    break
-                if expected is None or offset == expected:
-                    expected = offset + 1
-            if expected is not None:
-                self.next_offset[tp] = expected
+            self.seeking.discard(tp)
+            if offset > expected and not self._real_gap(tp, expected):
+                self.seeking.add(tp)
+                self.expected[tp] = expected
+                seeks[tp] = expected
+                log.warning("offset_gap", None, topic=tp.topic, partition=tp.partition,
+                            offset=expected)
+                accepted.append(False)
+                continue
+            self.expected[tp] = max(expected, offset + 1)
+            accepted.append(True)
+        return accepted, seeks
 
-    def reset(self, tps: Iterable[Any]) -> None:
-        """Forget partitions that were revoked: their next owner starts from the commit."""
+    def _real_gap(self, tp: Any, expected: int) -> bool:
+        """A gap still there after repeated seeks is in the log itself (say, a
+        transaction marker): accept it rather than seek forever."""
+        tries = self._seeks.get((tp, expected), 0)
+        self._seeks[(tp, expected)] = tries + 1
+        return tries >= MAX_SEEKS
+
+    def stored(self, tps: Iterable[Any]) -> None:
+        """The admitted events of these partitions are stored: they may be committed."""
         for tp in tps:
-            self.next_offset.pop(tp, None)
-            self.gapped.discard(tp)
+            if tp in self.expected:
+                self.stored_upto[tp] = self.expected[tp]
 
     def clamp(self, offsets: Mapping[Any, int]) -> dict[Any, int]:
         """The commit Faust asked for, limited to what we stored (unknown TPs dropped)."""
-        out = {}
-        for tp, offset in offsets.items():
-            safe = self.next_offset.get(tp)
-            if safe is not None:
-                out[tp] = min(offset, safe)
-        return out
+        return {tp: min(offset, self.stored_upto[tp])
+                for tp, offset in offsets.items() if tp in self.stored_upto}
 
 
 def install_commit_guard(app: Any, guard: CommitGuard) -> None:
-    """Wrap the Faust consumer's low-level commit, and reset on revocation."""
+    """Wrap the Faust consumer's low-level commit with the guard's clamp."""
     consumer = app.consumer
     original = consumer._commit
 
@@ -78,16 +95,13 @@ def install_commit_guard(app: Any, guard: CommitGuard) -> None:
 
     consumer._commit = guarded_commit
 
-    @app.on_partitions_revoked.connect  # type: ignore[untyped-decorator]
-    async def on_revoked(app: Any, revoked: Any, **kwargs: Any) -> None:
-        guard.reset(revoked)
-
 
 def commit_guard(app: Any) -> CommitGuard:
     """The app's guard, installed on first use (all agents of a worker share one)."""
     guard: CommitGuard | None = getattr(app, "_interviewlm_commit_guard", None)
     if guard is None:
-        guard = CommitGuard()
+        committed = getattr(app.consumer, "_committed_offset", {})
+        guard = CommitGuard(anchor=lambda tp: committed.get(tp))
         install_commit_guard(app, guard)
         app._interviewlm_commit_guard = guard
     return guard
