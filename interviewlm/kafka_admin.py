@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from typing import Any
 
@@ -58,9 +59,22 @@ async def ensure_topics(settings: Settings) -> list[str]:
                 NewTopic(t, settings.kafka_topic_partitions, settings.kafka_replication_factor)
                 for t in wanted
             ])
+            await _wait_visible(admin, set(wanted))
         return wanted
     finally:
         await admin.close()
+
+
+async def _wait_visible(admin: AIOKafkaAdminClient, topics: set[str],
+                        timeout: float = 30.0) -> None:
+    """Wait until new topics show in metadata: a consumer group formed before that
+    would get no partitions of them until its next metadata refresh."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not topics <= set(await admin.list_topics()):
+        if loop.time() > deadline:
+            raise KafkaUnavailable(f"topics not visible after {timeout:.0f}s: {sorted(topics)}")
+        await asyncio.sleep(0.2)
 
 
 async def topic_partitions(settings: Settings, topics: list[str]) -> dict[str, int]:

@@ -126,8 +126,10 @@ def test_eap_matches_fine_trapezoid_integration(rs: list[Response]) -> None:
     dens[-1] *= 0.5
     ref_theta, ref_sd = _moments(nodes, dens)
     got = eap(_incremental(rs), GRID)
-    assert got.theta == pytest.approx(ref_theta, abs=2e-3)
-    assert got.se == pytest.approx(ref_sd, abs=2e-3)
+    # Quadrature error of the 0.133-logit grid: hypothesis found 0.0022 on the SE
+    # with eight a ~ 2.5 items, so the bound is 5e-3 (still far below any SE).
+    assert got.theta == pytest.approx(ref_theta, abs=5e-3)
+    assert got.se == pytest.approx(ref_sd, abs=5e-3)
 
 
 @pytest.mark.parametrize(("score", "sign"), [(1.0, 1.0), (0.0, -1.0)])
