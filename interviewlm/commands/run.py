@@ -120,9 +120,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
                                                  events_per_session=args.events, seed=int(
                                                      time.time())))
         row = asyncio.run(_wait_for_metrics(settings, plans[0].session_id, args.timeout))
+        evaluation = asyncio.run(_wait_for_evaluation(settings, plans[0].session_id,
+                                                      args.timeout))
         print(json.dumps({"sessionId": plans[0].session_id,
-                          "trueTheta": round(plans[0].true_theta, 3), "metrics": row},
-                         indent=2, default=str))
+                          "trueTheta": round(plans[0].true_theta, 3), "metrics": row,
+                          "evaluation": evaluation}, indent=2, default=str))
         return 0
     finally:
         worker.send_signal(signal.SIGTERM)
@@ -142,6 +144,35 @@ def _wait_ready(port: int, timeout: float, proc: subprocess.Popen[bytes]) -> Non
             pass
         time.sleep(0.5)
     raise TimeoutError("worker did not become ready")
+
+
+async def _wait_for_evaluation(settings: Settings, session_id: str,
+                               timeout: float) -> Any:
+    """The stored evaluation's headline figures (overall, per dimension, flags)."""
+    from interviewlm.db.pool import connect
+
+    conn = await connect(settings)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            row = await conn.fetchrow(
+                "SELECT evaluation_id, overall_score, overall_confidence, needs_review, mode,"
+                " result FROM internal.evaluations WHERE session_id = $1", session_id)
+            if row is not None:
+                result = json.loads(row["result"])
+                return {
+                    "evaluationId": row["evaluation_id"], "mode": row["mode"],
+                    "overallScore": round(row["overall_score"], 1),
+                    "confidence": round(row["overall_confidence"], 2),
+                    "needsReview": row["needs_review"],
+                    "dimensions": {k: round(v["score"], 1)
+                                   for k, v in result.get("dimensions", {}).items()},
+                    "flags": [f["code"] for f in result.get("flags", [])],
+                }
+            await asyncio.sleep(0.5)
+        raise TimeoutError(f"session {session_id} was not evaluated within {timeout:.0f}s")
+    finally:
+        await conn.close()
 
 
 async def _wait_for_metrics(settings: Settings, session_id: str, timeout: float) -> Any:
