@@ -78,6 +78,9 @@ class AiInteractionData(EventData):
     ai_response: str
     tools_used: list[str] = Field(default_factory=list)
     files_modified: list[str] = Field(default_factory=list)
+    #: Ours, optional: a 1-5 prompt-quality score set by the interview agent's LLM
+    #: classifier before the event is folded in; the formula is used when absent.
+    prompt_quality: float | None = Field(None, ge=1, le=5, strict=False, allow_inf_nan=False)
 
 
 class CodeChangedData(EventData):
