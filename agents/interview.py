@@ -161,16 +161,19 @@ class InterviewProcessor:
             work.result.count(event.type, "duplicate")
             return
         position = Position(msg.topic, msg.partition, msg.offset)
-        outcome = apply(state, event, position, self.config, self.items)
+        outcome = apply(state, event, position, self.config, self.items, event_key=key)
         if outcome.duplicate:
             work.result.count(event.type, "duplicate")
             return
-        work.states[session_id] = outcome.state.remember(key)
+        work.states[session_id] = outcome.state  # remembers ``key`` (see ``apply``)
         work.partitions[session_id] = msg.partition
         work.dirty.add(session_id)
-        effect_rows(outcome.effects, work.writes)
-        log_milestones(outcome.effects, event.type, session_id)
-        work.result.out.extend(follow_up_messages(outcome.effects, position, self.names))
+        effects = outcome.effects  # most events have none: skip the per-effect dispatch
+        if effects:
+            effect_rows(effects, work.writes)
+        log_milestones(effects, event.type, session_id)
+        if effects:
+            work.result.out.extend(follow_up_messages(effects, position, self.names))
         work.result.count(event.type, "ok")
 
     async def _prefetch_items(self, event: Event) -> None:

@@ -25,7 +25,7 @@ After each event the struggle rules run and each newly fired indicator yields on
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,6 +44,7 @@ from assess.indicators import (
     start_question,
     struggle_signals,
 )
+from assess.indicators.records import updated
 from assess.irt import (
     Estimate,
     confidence_band,
@@ -184,9 +185,13 @@ class Outcome:
     duplicate: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Ctx:
-    """Per-event context: ``at`` is the event time in epoch seconds, ``stamp`` ISO-8601."""
+    """Per-event context: ``at`` is the event time in epoch seconds, ``stamp`` ISO-8601.
+
+    Not frozen: it never leaves :func:`apply`, and a frozen ``__init__`` costs a
+    ``object.__setattr__`` call per field on every event.
+    """
 
     config: ReducerConfig
     items: ItemLookup | None
@@ -195,40 +200,45 @@ class _Ctx:
     at: float
 
 
-Step = tuple[SessionState, list[Effect]]
+#: The fields an event changes, by name. Handlers add to it; :func:`apply` then makes the
+#: new state with one copy per event instead of one per step.
+Changes = dict[str, Any]
 
 
 def _bookkeeping(
     state: SessionState, event: Event, position: Position, ctx: _Ctx
-) -> tuple[SessionState, float | None]:
-    """Offsets, counts and the progress clock; returns the state and the idle seconds
-    (event time minus last progress) when this event is candidate activity."""
+) -> tuple[Changes, float | None]:
+    """Offsets, counts and the progress clock; returns the changes and the idle seconds
+    (event time minus last progress) when this event is candidate activity.
+
+    The changes always hold ``struggle``: handlers read the track from there, never
+    from ``state``, because the progress clock may have just been started.
+    """
     counts = dict(state.event_counts)
     counts[event.type] = counts.get(event.type, 0) + 1
     applied = dict(state.applied)
     applied[f"{position.topic}:{position.partition}"] = position.offset
     struggle, idle = state.struggle, None
     if struggle.last_progress_at is None:
-        struggle = replace(struggle, last_progress_at=ctx.at)
+        struggle = updated(struggle, last_progress_at=ctx.at)
     elif event.type in _ACTIVITY and state.completed_at is None:
         idle = ctx.at - struggle.last_progress_at
-    new = state.evolve(
-        event_counts=counts,
-        applied=applied,
-        last_event_at=ctx.stamp,
-        events_applied=state.events_applied + 1,
-        struggle=struggle,
-    )
-    return new, idle
+    changes = {
+        "event_counts": counts,
+        "applied": applied,
+        "last_event_at": ctx.stamp,
+        "events_applied": state.events_applied + 1,
+        "struggle": struggle,
+    }
+    return changes, idle
 
 
-def _progress(state: SessionState, ctx: _Ctx, *, resets_thrashing: bool) -> SessionState:
+def _progress(changes: Changes, ctx: _Ctx, *, resets_thrashing: bool) -> None:
     """Restart the stall clock (never backwards, if event times are out of order)."""
-    last = state.struggle.last_progress_at
+    track = changes["struggle"]
+    last = track.last_progress_at
     at = ctx.at if last is None else max(last, ctx.at)
-    return state.evolve(
-        struggle=note_progress(state.struggle, at, resets_thrashing=resets_thrashing)
-    )
+    changes["struggle"] = note_progress(track, at, resets_thrashing=resets_thrashing)
 
 
 def _log_posterior(state: SessionState, config: ReducerConfig) -> FloatArray:
@@ -238,11 +248,15 @@ def _log_posterior(state: SessionState, config: ReducerConfig) -> FloatArray:
     return initial_log_posterior(config.grid)
 
 
-def _session_started(state: SessionState, event: SessionStarted, ctx: _Ctx) -> Step:
+# Handlers get the state as it was before the event (bookkeeping changes only fields
+# they read from ``changes``), add their own changes, and return the effects.
+def _session_started(
+    state: SessionState, event: SessionStarted, ctx: _Ctx, changes: Changes
+) -> list[Effect]:
     data = event.data
     log_post = _log_posterior(state, ctx.config)
     est = eap(log_post, ctx.config.grid)
-    new = state.evolve(
+    changes.update(
         candidate_id=data.candidate_id,
         question_id=data.question_id,
         started_at=state.started_at or ctx.stamp,
@@ -253,12 +267,15 @@ def _session_started(state: SessionState, event: SessionStarted, ctx: _Ctx) -> S
         theta=est.theta,
         se=est.se,
     )
-    return _progress(new, ctx, resets_thrashing=False), []
+    _progress(changes, ctx, resets_thrashing=False)
+    return []
 
 
-def _ai_interaction(state: SessionState, event: AiInteraction, ctx: _Ctx) -> Step:
+def _ai_interaction(
+    state: SessionState, event: AiInteraction, ctx: _Ctx, changes: Changes
+) -> list[Effect]:
     data, cfg = event.data, ctx.config
-    usage = record_chat(
+    changes["usage"] = record_chat(
         state.usage,
         data.candidate_message,
         data.ai_response,
@@ -267,20 +284,23 @@ def _ai_interaction(state: SessionState, event: AiInteraction, ctx: _Ctx) -> Ste
         memory_size=cfg.ai_code_memory,
         max_lines=cfg.ai_code_max_lines,
     )
-    return state.evolve(usage=usage, struggle=note_chat(state.struggle)), []
+    changes["struggle"] = note_chat(changes["struggle"])
+    return []
 
 
-def _code_changed(state: SessionState, event: CodeChanged, ctx: _Ctx) -> Step:
-    usage, _ = record_code_change(
+def _code_changed(
+    state: SessionState, event: CodeChanged, ctx: _Ctx, changes: Changes
+) -> list[Effect]:
+    changes["usage"], _ = record_code_change(
         state.usage, event.data.files, event.data.trigger, min_lines=ctx.config.paste_min_lines
     )
-    new = state.evolve(usage=usage)
-    return _progress(new, ctx, resets_thrashing=event.data.trigger == "manual"), []
+    _progress(changes, ctx, resets_thrashing=event.data.trigger == "manual")
+    return []
 
 
-def _test_run(state: SessionState, event: TestRun, ctx: _Ctx) -> Step:
+def _test_run(state: SessionState, event: TestRun, ctx: _Ctx, changes: Changes) -> list[Effect]:
     data = event.data
-    runs, progressed = record_run(
+    changes["runs"], progressed = record_run(
         state.runs,
         at=ctx.at,
         question_id=data.question_id,
@@ -290,8 +310,9 @@ def _test_run(state: SessionState, event: TestRun, ctx: _Ctx) -> Step:
         failing_tests=data.failing_tests,
         max_names=ctx.config.max_failing_names,
     )
-    new = state.evolve(runs=runs)
-    return (_progress(new, ctx, resets_thrashing=True) if progressed else new), []
+    if progressed:
+        _progress(changes, ctx, resets_thrashing=True)
+    return []
 
 
 def score_response(state: SessionState, event: QuestionAnswered) -> float | None:
@@ -308,7 +329,9 @@ def score_response(state: SessionState, event: QuestionAnswered) -> float | None
     return partial_credit(state.runs, event.data.question_id, state.question_started)
 
 
-def _question_answered(state: SessionState, event: QuestionAnswered, ctx: _Ctx) -> Step:
+def _question_answered(
+    state: SessionState, event: QuestionAnswered, ctx: _Ctx, changes: Changes
+) -> list[Effect]:
     data, cfg = event.data, ctx.config
     current = state.difficulty or cfg.default_difficulty
     item = resolve_item(data.question_id, data.item_params, ctx.items, current)  # may raise
@@ -319,7 +342,7 @@ def _question_answered(state: SessionState, event: QuestionAnswered, ctx: _Ctx) 
     est = eap(log_post, cfg.grid)
     scored = score is not None
     right, wrong = score is not None and score >= 0.5, score is not None and score < 0.5
-    new = state.evolve(
+    changes.update(
         log_posterior=pack(log_post),
         theta=est.theta,
         se=est.se,
@@ -336,8 +359,8 @@ def _question_answered(state: SessionState, event: QuestionAnswered, ctx: _Ctx) 
     )
     effects: list[Effect] = [_theta_point(state, data.question_id, item, score, est, ctx)]
     if scored:
-        new = _recommend(new, est, ctx, effects)
-    return new, effects
+        _recommend(state, changes, est, ctx, effects)
+    return effects
 
 
 def _theta_point(
@@ -365,19 +388,22 @@ def _theta_point(
 
 
 def _recommend(
-    state: SessionState, est: Estimate, ctx: _Ctx, effects: list[Effect]
-) -> SessionState:
-    """Most informative level at theta; adjust when it moved >= the threshold; stable?"""
+    state: SessionState, changes: Changes, est: Estimate, ctx: _Ctx, effects: list[Effect]
+) -> None:
+    """Most informative level at theta; adjust when it moved >= the threshold; stable?
+
+    Reads the difficulty and scored count this answer just set (in ``changes``).
+    """
     cfg = ctx.config
     level = recommend_difficulty(est.theta, cfg.recommend_a, cfg.recommend_c)
-    current = state.difficulty or cfg.default_difficulty
-    state = state.evolve(recommended_difficulty=level)
+    current = changes["difficulty"] or cfg.default_difficulty
+    changes["recommended_difficulty"] = level
     if abs(level - current) >= cfg.difficulty_change_threshold:
         low, high = confidence_band(est, cfg.band_z)
         reason = (
             f"EAP theta {est.theta:+.2f} logits (SE {est.se:.2f}, band {low:+.2f}.."
-            f"{high:+.2f}) after {state.scored_responses} scored answers: level {level} "
-            f"is most informative, {abs(level - current)} from level {current} "
+            f"{high:+.2f}) after {changes['scored_responses']} scored answers: level "
+            f"{level} is most informative, {abs(level - current)} from level {current} "
             f"(threshold {cfg.difficulty_change_threshold})"
         )
         effects.append(
@@ -385,23 +411,25 @@ def _recommend(
                 state.session_id, ctx.stamp, level, current, est.theta, est.se, low, high, reason
             )
         )
-        state = state.evolve(difficulty=level)
+        changes["difficulty"] = level
     if not state.estimate_stable and est.se < cfg.stable_se_threshold:
         effects.append(EstimateStable(state.session_id, est.theta, est.se, ctx.stamp))
-        state = state.evolve(estimate_stable=True)
-    return state
+        changes["estimate_stable"] = True
 
 
-def _session_complete(state: SessionState, event: SessionComplete, ctx: _Ctx) -> Step:
+def _session_complete(
+    state: SessionState, event: SessionComplete, ctx: _Ctx, changes: Changes
+) -> list[Effect]:
     """Record completion; request the evaluation only the first time."""
     data = event.data
-    new = state.evolve(candidate_id=data.candidate_id, completed_at=state.completed_at or ctx.stamp)
+    changes["candidate_id"] = data.candidate_id
+    changes["completed_at"] = state.completed_at or ctx.stamp
     if state.completed_at is not None:
-        return new, []
-    return new, [RequestEvaluation(state.session_id, data.candidate_id, ctx.stamp)]
+        return []
+    return [RequestEvaluation(state.session_id, data.candidate_id, ctx.stamp)]
 
 
-_HANDLERS: dict[str, Callable[[SessionState, Any, _Ctx], Step]] = {
+_HANDLERS: dict[str, Callable[[SessionState, Any, _Ctx, Changes], list[Effect]]] = {
     "session-started": _session_started,
     "ai-interaction": _ai_interaction,
     "code-changed": _code_changed,
@@ -411,8 +439,14 @@ _HANDLERS: dict[str, Callable[[SessionState, Any, _Ctx], Step]] = {
 }
 
 
-def _struggle(state: SessionState, idle: float | None, ctx: _Ctx) -> Step:
-    """Run the struggle rules; one :class:`IndicatorFired` per newly fired indicator."""
+def _struggle(
+    state: SessionState, idle: float | None, ctx: _Ctx
+) -> tuple[SessionState, list[Effect]]:
+    """Run the struggle rules; one :class:`IndicatorFired` per newly fired indicator.
+
+    Runs on the already-built new state; it copies that again only when an indicator
+    fires, which happens at most once per indicator and session.
+    """
     usage, runs = state.usage, state.runs
     inputs = StruggleInputs(
         help_requests=usage.help_requests,
@@ -440,8 +474,13 @@ def apply(
     position: Position,
     config: ReducerConfig | None = None,
     items: ItemLookup | None = None,
+    *,
+    event_key: str | None = None,
 ) -> Outcome:
     """Fold one event into the session's state; redelivered input changes nothing.
+
+    ``event_key``, when given, is remembered in the new state's ``recent_keys`` (the
+    same as calling :meth:`SessionState.remember` on it, without a second copy).
 
     Raises :class:`InvalidItemParameters` (or another ``ValueError`` from the IRT code,
     e.g. a stored posterior that does not fit the configured grid) without changing
@@ -451,14 +490,13 @@ def apply(
     current = state or SessionState(session_id=data.session_id)
     if current.is_duplicate(position.topic, position.partition, position.offset):
         return Outcome(current, duplicate=True)
-    stamp = data.timestamp.isoformat()
-    ctx = _Ctx(
-        config or _DEFAULT_CONFIG, items, position.event_id, stamp, data.timestamp.timestamp()
-    )
-    new, idle = _bookkeeping(current, event, position, ctx)
+    timestamp = data.timestamp
+    stamp, at = timestamp.isoformat(), timestamp.timestamp()
+    ctx = _Ctx(config or _DEFAULT_CONFIG, items, position.event_id, stamp, at)
+    changes, idle = _bookkeeping(current, event, position, ctx)
     handler = _HANDLERS.get(event.type)
-    effects: list[Effect] = []
-    if handler is not None:
-        new, effects = handler(new, event, ctx)
-    new, fired = _struggle(new, idle, ctx)
+    effects = handler(current, event, ctx, changes) if handler is not None else []
+    if event_key is not None:
+        changes["recent_keys"] = current.keys_with(event_key)
+    new, fired = _struggle(current.evolve(**changes), idle, ctx)
     return Outcome(new, (*effects, *fired))

@@ -56,24 +56,43 @@ _CODE_KINDS: tuple[re.Pattern[str], ...] = (
     re.compile(rf"\b[\w./-]+\.(?:{_EXTENSIONS})\b", re.IGNORECASE),
     re.compile(r"\blines?\s+\d+\b|\bL\d+\b|\.\w+:\d+\b", re.IGNORECASE),
 )
-_ERROR = re.compile(
-    r"\b\w*(?:Error|Exception)\b|\btraceback\b|\bstack ?trace\b|\bexception\b"
+
+
+def _both_cases(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """``source`` compiled case-insensitively, and case-sensitively for lowercased text.
+
+    ``source`` is written in lower case with no letter-only character classes and no
+    upper-case escapes, so for ASCII text ``insensitive.search(text)`` and
+    ``sensitive.search(text.lower())`` agree (lowering ASCII keeps every position and
+    word boundary). The second is 2-3x faster: these searches run on every AI chat.
+    Non-ASCII text always takes the case-insensitive pattern, whose Unicode case rules
+    (e.g. the Kelvin sign matching ``k``) ``str.lower`` does not reproduce.
+    """
+    return re.compile(source, re.IGNORECASE), re.compile(source)
+
+
+_ERROR = _both_cases(
+    r"\b\w*(?:error|exception)\b|\btraceback\b|\bstack ?trace\b|\bexception\b"
     r"|\b(?:fail(?:s|ed|ing|ure)?)\b|\bassert(?:ion)?\b|\bexpected\b.*\bgot\b"
-    r"|\bundefined\b|\bnull pointer\b|\bsegfault\b|\btime(?:d)? ?out\b|\bcrash(?:es|ed)?\b",
-    re.IGNORECASE,
+    r"|\bundefined\b|\bnull pointer\b|\bsegfault\b|\btime(?:d)? ?out\b|\bcrash(?:es|ed)?\b"
 )
-_GOAL = re.compile(
+_GOAL = _both_cases(
     r"\b(?:i want|i need|i'm trying|i am trying|trying to|so that|in order to|should"
-    r"|goal|needs? to|must|expect(?:ed|s)? (?:it|the|to)|make (?:it|this|the))\b",
-    re.IGNORECASE,
+    r"|goal|needs? to|must|expect(?:ed|s)? (?:it|the|to)|make (?:it|this|the))\b"
 )
-_HELP = re.compile(
+_HELP = _both_cases(
     r"\b(?:help|stuck|no idea|i give up|i don't (?:know|understand|get)"
     r"|not sure (?:how|what|why)|what's wrong|doesn't work|isn't working|not working"
     r"|(?:write|give me|show me) the (?:code|solution|answer)"
-    r"|can you (?:solve|do|write|fix|finish)|solve (?:it|this)|fix (?:it|this))\b",
-    re.IGNORECASE,
+    r"|can you (?:solve|do|write|fix|finish)|solve (?:it|this)|fix (?:it|this))\b"
 )
+
+
+def _found(patterns: tuple[re.Pattern[str], re.Pattern[str]], text: str) -> bool:
+    """True when ``patterns`` (from :func:`_both_cases`) match ``text``, ignoring case."""
+    if text.isascii():
+        return patterns[1].search(text.lower()) is not None
+    return patterns[0].search(text) is not None
 
 
 def _normalise(text: str) -> str:
@@ -89,23 +108,35 @@ def word_count(text: str) -> int:
 def code_reference_kinds(text: str) -> int:
     """How many kinds of code reference ``text`` contains (0..4): backticks,
     identifiers, file names, line numbers."""
-    return sum(1 for pattern in _CODE_KINDS if pattern.search(text))
+    return _count_kinds(text, len(_CODE_KINDS))
+
+
+def _count_kinds(text: str, limit: int) -> int:
+    """Kinds of code reference in ``text``, counting no further than ``limit``: the
+    quality score saturates at two kinds, so the remaining searches can be skipped."""
+    found = 0
+    for pattern in _CODE_KINDS:
+        if pattern.search(text):
+            found += 1
+            if found == limit:
+                break
+    return found
 
 
 def names_error(text: str) -> bool:
     """True when the prompt names an error, exception or failing test."""
-    return _ERROR.search(text) is not None
+    return _found(_ERROR, text)
 
 
 def states_goal(text: str) -> bool:
     """True when the prompt says what the candidate wants to achieve."""
-    return _GOAL.search(_normalise(text)) is not None
+    return _found(_GOAL, _normalise(text))
 
 
 def prompt_quality(text: str) -> float:
     """Specificity of one prompt on the 1-5 scale (formula in the module docstring)."""
     length = min(word_count(text), _SATURATION_WORDS) / _SATURATION_WORDS
-    code = min(code_reference_kinds(text), _SATURATION_KINDS) / _SATURATION_KINDS
+    code = _count_kinds(text, _SATURATION_KINDS) / _SATURATION_KINDS
     error = 1.0 if names_error(text) else 0.0
     goal = 1.0 if states_goal(text) else 0.0
     weighted = LENGTH_WEIGHT * length + CODE_WEIGHT * code + ERROR_WEIGHT * error
@@ -115,7 +146,7 @@ def prompt_quality(text: str) -> float:
 def is_help_request(text: str) -> bool:
     """True when the prompt asks to be helped or handed a solution ("I'm stuck",
     "just write the code", "what's wrong") rather than asking a specific question."""
-    return _HELP.search(_normalise(text)) is not None
+    return _found(_HELP, _normalise(text))
 
 
 def is_short_prompt(text: str, min_words: int) -> bool:

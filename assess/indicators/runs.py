@@ -21,7 +21,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+from assess.indicators.records import updated
 
 __all__ = [
     "LatestRun",
@@ -84,7 +86,7 @@ def record_run(
     progressed = passed > track.best_passed
     streak, failing = _streak(track, passed, failed, failing_tests or (), max_names)
     latest = (at, question_id, passed, total) if total > 0 else track.latest
-    new = replace(
+    new = updated(
         track,
         runs=track.runs + 1,
         passed=track.passed + passed,
@@ -102,7 +104,7 @@ def record_run(
 
 def start_question(track: RunTrack) -> RunTrack:
     """Reset the per-question progress baseline when a new question begins."""
-    return replace(track, best_passed=0)
+    return updated(track, best_passed=0)
 
 
 def failure_rate(track: RunTrack) -> float | None:

@@ -22,7 +22,9 @@ every event with the thresholds of :class:`StruggleThresholds`:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+from assess.indicators.records import updated
 
 __all__ = [
     "AI_THRASHING",
@@ -150,25 +152,33 @@ def struggle_signals(
 ) -> list[tuple[str, str]]:
     """``(name, detail)`` of every indicator whose condition holds for ``inputs``."""
     found = _prompt_signals(inputs, thresholds) + _work_signals(inputs, thresholds)
+    if len(found) < 2:  # the common case after every event: nothing to order
+        return found
     return sorted(found, key=lambda pair: INDICATORS.index(pair[0]))
 
 
 def note_chat(track: StruggleTrack) -> StruggleTrack:
     """Count one AI chat towards ``ai_thrashing``."""
-    return replace(track, chats_since_progress=track.chats_since_progress + 1)
+    return updated(track, chats_since_progress=track.chats_since_progress + 1)
 
 
 def note_progress(track: StruggleTrack, at: float, *, resets_thrashing: bool) -> StruggleTrack:
     """Restart the stall clock at ``at`` (epoch seconds); optionally the chat count too."""
     chats = 0 if resets_thrashing else track.chats_since_progress
-    return replace(track, last_progress_at=at, chats_since_progress=chats)
+    return updated(track, last_progress_at=at, chats_since_progress=chats)
 
 
 def fire_new(
     track: StruggleTrack, signals: list[tuple[str, str]], first_at: str, event_id: str
 ) -> tuple[StruggleTrack, list[Fired]]:
-    """Record the signals that have not fired before; return the track and the new ones."""
-    new = [(name, first_at, event_id, detail) for name, detail in signals if not track.has(name)]
+    """Record the signals that have not fired before; return the track and the new ones.
+
+    Runs after every event, usually with no signal or only ones that fired long ago,
+    so the fired names are collected once rather than scanned per signal."""
+    if not signals:
+        return track, []
+    done = {entry[0] for entry in track.fired}
+    new = [(name, first_at, event_id, detail) for name, detail in signals if name not in done]
     if not new:
         return track, []
-    return replace(track, fired=track.fired + tuple(new)), new
+    return updated(track, fired=track.fired + tuple(new)), new

@@ -8,7 +8,7 @@ It holds only counters and a bounded memory of recent AI code (see
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from assess.indicators.paste import (
     code_line_hashes,
@@ -17,6 +17,7 @@ from assess.indicators.paste import (
     unpack_hashes,
 )
 from assess.indicators.prompts import is_help_request, is_short_prompt, prompt_quality
+from assess.indicators.records import updated
 
 __all__ = ["AiUsage", "record_chat", "record_code_change"]
 
@@ -71,7 +72,7 @@ def record_chat(
     hashes = code_line_hashes(response, max_lines) if memory_size > 0 else ()
     if hashes:
         memory = (*memory, pack_hashes(hashes))[-memory_size:]
-    return replace(
+    return updated(
         usage,
         interactions=usage.interactions + 1,
         quality_sum=round(usage.quality_sum + prompt_quality(message), 2),
@@ -99,7 +100,7 @@ def record_code_change(
     pasted = trigger == "manual" and bool(found)
     memory = tuple(h for i, h in enumerate(usage.code_memory) if i not in found)
     return (
-        replace(
+        updated(
             usage,
             code_changes=usage.code_changes + 1,
             ai_code_changes=usage.ai_code_changes + (trigger == "ai"),
