@@ -21,6 +21,8 @@ from interviewlm.db.item_bank import CachedItemBank
 from interviewlm.db.migrate import migrate
 from interviewlm.db.pool import create_pool
 from interviewlm.errors import TransientError
+from interviewlm.llm import LLMClient
+from interviewlm.prompt_classifier import PromptClassifier
 from interviewlm.settings import Settings
 from streams.topics import INTERVIEW
 from tables.config import reducer_config
@@ -66,6 +68,8 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
     @app.agent(topic, name="interview-agent")
     async def interview_agent(stream: faust.StreamT[bytes]) -> None:
         pool = await create_pool(settings)
+        llm = None if settings.offline or not settings.llm_prompt_classifier else LLMClient(
+            settings)
         try:
             async with pool.acquire() as conn:
                 await migrate(conn)
@@ -73,7 +77,8 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
                 store=TableStore(table), send=outbox.send, write=_writer(pool),
                 items=CachedItemBank(pool), reducer_config=reducer_config(settings),
                 lanes=settings.worker_concurrency, max_bytes=settings.max_message_bytes,
-                names=settings.topics)
+                names=settings.topics,
+                classify=PromptClassifier(llm, settings).classify if llm else None)
 
             async def handle(events: Any) -> None:
                 started = time.perf_counter()
@@ -86,6 +91,8 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
                                      settings.shutdown_timeout_seconds, commit_guard(app),
                                      app.consumer.seek)
         finally:
+            if llm is not None:
+                await llm.aclose()
             await pool.close()
 
     return interview_agent

@@ -38,7 +38,7 @@ from interviewlm.db.interview_repo import EventRow, InterviewWrites
 from interviewlm.logs import get_logger
 from streams.codec import decode
 from streams.errors import ContractError
-from streams.events import Event, QuestionAnswered
+from streams.events import AiInteraction, Event, QuestionAnswered
 from streams.topics import TopicNames, dead_letter_topic
 from tables.reducer import Position, apply
 from tables.state import SessionState, decode_state, encode_state
@@ -65,6 +65,8 @@ class ItemSource(Protocol):
     def get(self, question_id: str) -> Any: ...
 
 
+#: ``(session_id, prompt) -> 1-5 score or None``: the optional LLM prompt classifier.
+Classifier = Callable[[str, str], Awaitable[float | None]]
 Writer = Callable[[InterviewWrites, list[FailedJob]], Awaitable[None]]
 Sender = Callable[[OutMessage], Awaitable[None]]
 
@@ -105,9 +107,11 @@ class InterviewProcessor:
                  items: ItemSource | None = None, reducer_config: Any = None,
                  lanes: int = 10, max_bytes: int = 1_000_000,
                  policy: RetryPolicy = DEFAULT_POLICY, names: TopicNames | None = None,
+                 classify: Classifier | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
         self.store, self.send, self.write, self.items = store, send, write, items
         self.names = names or TopicNames()
+        self.classify = classify
         self.config, self.lanes, self.max_bytes = reducer_config, lanes, max_bytes
         self.policy, self.sleep = policy, sleep
 
@@ -140,12 +144,31 @@ class InterviewProcessor:
             return
         try:
             await self._prefetch_items(event)
+            event = await self._classified(event, msg, work)
             self._reduce(msg, event, work)
         except (ValueError, TransientError) as exc:  # rejected input, or retries exhausted
             reason = "retries_exhausted" if isinstance(exc, TransientError) else "rejected"
             self._dead(work, msg, reason, exc, event.type)
         except Exception as exc:  # a bug must not stall the partition: keep the evidence
             self._dead(work, msg, "processing_error", exc, event.type, with_trace=True)
+
+    async def _classified(self, event: Event, msg: RawMessage, work: _Work) -> Event:
+        """Attach the optional LLM prompt score to a new chat (never to a duplicate)."""
+        if (self.classify is None or not isinstance(event, AiInteraction)
+                or event.data.prompt_quality is not None):
+            return event
+        state = work.states.get(event.data.session_id)
+        if state is None:
+            raw = self.store.get(event.data.session_id)
+            state = decode_state(raw) if raw else None
+        if state is not None and (state.seen(event_key(event, msg))
+                                  or state.is_duplicate(msg.topic, msg.partition, msg.offset)):
+            return event
+        quality = await self.classify(event.data.session_id, event.data.candidate_message)
+        if quality is None:
+            return event
+        return event.model_copy(update={"data": event.data.model_copy(
+            update={"prompt_quality": quality})})
 
     def _reduce(self, msg: RawMessage, event: Event, work: _Work) -> None:
         session_id = event.data.session_id

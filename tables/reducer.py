@@ -283,6 +283,7 @@ def _ai_interaction(
         short_prompt_words=cfg.struggle.short_prompt_words,
         memory_size=cfg.ai_code_memory,
         max_lines=cfg.ai_code_max_lines,
+        quality=data.prompt_quality,
     )
     changes["struggle"] = note_chat(changes["struggle"])
     return []

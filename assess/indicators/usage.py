@@ -66,8 +66,12 @@ def record_chat(
     short_prompt_words: int,
     memory_size: int,
     max_lines: int,
+    quality: float | None = None,
 ) -> AiUsage:
-    """Count one AI chat, score its prompt and remember the response's code lines."""
+    """Count one AI chat, score its prompt and remember the response's code lines.
+
+    ``quality`` (1-5) replaces the formula's score when an LLM classifier gave one.
+    """
     memory = usage.code_memory
     hashes = code_line_hashes(response, max_lines) if memory_size > 0 else ()
     if hashes:
@@ -75,7 +79,8 @@ def record_chat(
     return updated(
         usage,
         interactions=usage.interactions + 1,
-        quality_sum=round(usage.quality_sum + prompt_quality(message), 2),
+        quality_sum=round(usage.quality_sum + (prompt_quality(message) if quality is None
+                                                 else quality), 2),
         short_prompts=usage.short_prompts + is_short_prompt(message, short_prompt_words),
         help_requests=usage.help_requests + is_help_request(message),
         tool_chats=usage.tool_chats + bool(tools_used),
