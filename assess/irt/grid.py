@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from assess.irt.model import InvalidInput
+from assess.irt.model import InvalidInput, finite_float
 
 __all__ = ["MAX_GRID_POINTS", "METHODS", "Estimate", "Grid", "InvalidGrid"]
 
@@ -31,12 +31,7 @@ class InvalidGrid(InvalidInput):
 
 def _check_finite(name: str, value: object) -> float:
     """Return ``value`` as float, rejecting bools, non-numbers and non-finite values."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise InvalidGrid(f"grid {name} must be a number, got {type(value).__name__}")
-    result = float(value)
-    if not math.isfinite(result):
-        raise InvalidGrid(f"grid {name} must be finite, got {result!r}")
-    return result
+    return finite_float(f"grid {name}", value, InvalidGrid)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class InvalidResponse(InvalidInput):
     """A response score is not a finite number in [0, 1]."""
 
 
-def _finite_float(name: str, value: object, error: type[InvalidInput]) -> float:
+def finite_float(name: str, value: object, error: type[InvalidInput]) -> float:
     """Coerce ``value`` to float, rejecting bools, non-numbers, NaN and infinities."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
         raise error(f"{name} must be a number, got {type(value).__name__}")
@@ -82,9 +82,9 @@ class ItemParams:
     c: float = 0.0
 
     def __post_init__(self) -> None:
-        a = _finite_float("a", self.a, InvalidItemParams)
-        b = _finite_float("b", self.b, InvalidItemParams)
-        c = _finite_float("c", self.c, InvalidItemParams)
+        a = finite_float("a", self.a, InvalidItemParams)
+        b = finite_float("b", self.b, InvalidItemParams)
+        c = finite_float("c", self.c, InvalidItemParams)
         if a <= 0.0:
             raise InvalidItemParams(f"a (discrimination) must be > 0, got {a!r}")
         if not 0.0 <= c < 1.0:
@@ -104,7 +104,7 @@ class Response:
     def __post_init__(self) -> None:
         if not isinstance(self.item, ItemParams):
             raise InvalidResponse(f"item must be ItemParams, got {type(self.item).__name__}")
-        score = _finite_float("score", self.score, InvalidResponse)
+        score = finite_float("score", self.score, InvalidResponse)
         if not 0.0 <= score <= 1.0:
             raise InvalidResponse(f"score must be in [0, 1], got {score!r}")
         object.__setattr__(self, "score", score)
@@ -151,6 +151,6 @@ def difficulty_for_b(b: float) -> int:
 
     Rounds half up (b = 0 -> 5.5 -> 6) and clamps values beyond +-3 logits to 1 or 10.
     """
-    value = _finite_float("b", b, InvalidItemParams)
+    value = finite_float("b", b, InvalidItemParams)
     label = math.floor(value * _DIFFICULTY_PER_LOGIT + _DIFFICULTY_CENTRE + 0.5)
     return max(DIFFICULTY_MIN, min(DIFFICULTY_MAX, label))
