@@ -146,49 +146,46 @@ def _wait_ready(port: int, timeout: float, proc: subprocess.Popen[bytes]) -> Non
     raise TimeoutError("worker did not become ready")
 
 
+async def _poll_row(settings: Settings, sql: str, session_id: str, timeout: float,
+                    what: str) -> Any:
+    """Poll ``sql`` (one ``$1`` = session id) until it returns a row, or time out."""
+    from interviewlm.db.pool import connect
+
+    conn = await connect(settings)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            row = await conn.fetchrow(sql, session_id)
+            if row is not None:
+                return dict(row)
+            await asyncio.sleep(0.5)
+        raise TimeoutError(f"session {session_id} was not {what} within {timeout:.0f}s")
+    finally:
+        await conn.close()
+
+
 async def _wait_for_evaluation(settings: Settings, session_id: str,
                                timeout: float) -> Any:
     """The stored evaluation's headline figures (overall, per dimension, flags)."""
-    from interviewlm.db.pool import connect
-
-    conn = await connect(settings)
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            row = await conn.fetchrow(
-                "SELECT evaluation_id, overall_score, overall_confidence, needs_review, mode,"
-                " result FROM internal.evaluations WHERE session_id = $1", session_id)
-            if row is not None:
-                result = json.loads(row["result"])
-                return {
-                    "evaluationId": row["evaluation_id"], "mode": row["mode"],
-                    "overallScore": round(row["overall_score"], 1),
-                    "confidence": round(row["overall_confidence"], 2),
-                    "needsReview": row["needs_review"],
-                    "dimensions": {k: round(v["score"], 1)
-                                   for k, v in result.get("dimensions", {}).items()},
-                    "flags": [f["code"] for f in result.get("flags", [])],
-                }
-            await asyncio.sleep(0.5)
-        raise TimeoutError(f"session {session_id} was not evaluated within {timeout:.0f}s")
-    finally:
-        await conn.close()
+    row = await _poll_row(
+        settings, "SELECT evaluation_id, overall_score, overall_confidence, needs_review, mode,"
+        " result FROM internal.evaluations WHERE session_id = $1", session_id, timeout,
+        "evaluated")
+    result = json.loads(row["result"])
+    return {
+        "evaluationId": row["evaluation_id"], "mode": row["mode"],
+        "overallScore": round(row["overall_score"], 1),
+        "confidence": round(row["overall_confidence"], 2),
+        "needsReview": row["needs_review"],
+        "dimensions": {k: round(v["score"], 1)
+                       for k, v in result.get("dimensions", {}).items()},
+        "flags": [f["code"] for f in result.get("flags", [])],
+    }
 
 
 async def _wait_for_metrics(settings: Settings, session_id: str, timeout: float) -> Any:
-    from interviewlm.db.pool import connect
-
-    conn = await connect(settings)
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            row = await conn.fetchrow(
-                "SELECT * FROM internal.session_metrics WHERE session_id = $1"
-                " AND completed_at IS NOT NULL", session_id)
-            if row is not None:
-                return {k: (json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v)
-                        for k, v in dict(row).items()}
-            await asyncio.sleep(0.5)
-        raise TimeoutError(f"session {session_id} was not stored within {timeout:.0f}s")
-    finally:
-        await conn.close()
+    row = await _poll_row(
+        settings, "SELECT * FROM internal.session_metrics WHERE session_id = $1"
+        " AND completed_at IS NOT NULL", session_id, timeout, "stored")
+    return {k: (json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v)
+            for k, v in row.items()}
