@@ -208,17 +208,9 @@ class InterviewProcessor:
         """
         if self.items is None or not isinstance(event, QuestionAnswered):
             return
-        attempt = 0
-        while True:
-            try:
-                await self.items.prefetch(event.data.question_id)
-                return
-            except TransientError as exc:
-                attempt += 1
-                delay = min(self.policy.delay(attempt), 10.0)
-                log.warning("item_bank_retry", event.data.session_id, attempt=attempt,
-                            delay_seconds=delay, error_type=type(exc).__name__)
-                await self.sleep(delay)
+        items, question_id = self.items, event.data.question_id
+        await self._until_available(lambda: items.prefetch(question_id), "item_bank_retry",
+                                    event.data.session_id)
 
     def _dead(self, work: _Work, msg: RawMessage, reason: str, exc: BaseException,
               event_type: str, with_trace: bool = False) -> None:
@@ -232,14 +224,20 @@ class InterviewProcessor:
     async def _store_until_written(self, writes: InterviewWrites,
                                    failed: list[FailedJob]) -> None:
         """Retry the batch write until PostgreSQL takes it: events are never dropped."""
+        await self._until_available(lambda: self.write(writes, failed), "db_write_retry", None)
+
+    async def _until_available(self, call: Callable[[], Awaitable[None]], event: str,
+                               session_id: str | None) -> None:
+        """Run ``call`` until a dependency outage passes, in order: the policy's backoff,
+        then every 10 s. Order-dependent state must wait, not skip the event."""
         attempt = 0
         while True:
             try:
-                await self.write(writes, failed)
+                await call()
                 return
             except (OSError, TimeoutError, ConnectionError, TransientError) as exc:
                 attempt += 1
-                delay = min(0.5 * 2 ** (attempt - 1), 10.0)
-                log.warning("db_write_retry", None, attempt=attempt, delay_seconds=delay,
+                delay = min(self.policy.delay(attempt), 10.0)
+                log.warning(event, session_id, attempt=attempt, delay_seconds=delay,
                             error_type=type(exc).__name__)
                 await self.sleep(delay)
