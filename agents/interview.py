@@ -144,24 +144,33 @@ class InterviewProcessor:
             return
         try:
             await self._prefetch_items(event)
-            event = await self._classified(event, msg, work)
-            self._reduce(msg, event, work)
+            key = event_key(event, msg)
+            event = await self._classified(event, msg, key, work)
+            self._reduce(msg, event, key, work)
         except (ValueError, TransientError) as exc:  # rejected input, or retries exhausted
             reason = "retries_exhausted" if isinstance(exc, TransientError) else "rejected"
             self._dead(work, msg, reason, exc, event.type)
         except Exception as exc:  # a bug must not stall the partition: keep the evidence
             self._dead(work, msg, "processing_error", exc, event.type, with_trace=True)
 
-    async def _classified(self, event: Event, msg: RawMessage, work: _Work) -> Event:
+    def _state(self, work: _Work, session_id: str) -> SessionState | None:
+        """The session's current state: this batch's copy, else the table's (decoded once
+        per batch and kept; only sessions marked dirty are written back)."""
+        state = work.states.get(session_id)
+        if state is None:
+            raw = self.store.get(session_id)
+            if raw:
+                state = work.states[session_id] = decode_state(raw)
+        return state
+
+    async def _classified(self, event: Event, msg: RawMessage, key: str,
+                          work: _Work) -> Event:
         """Attach the optional LLM prompt score to a new chat (never to a duplicate)."""
         if (self.classify is None or not isinstance(event, AiInteraction)
                 or event.data.prompt_quality is not None):
             return event
-        state = work.states.get(event.data.session_id)
-        if state is None:
-            raw = self.store.get(event.data.session_id)
-            state = decode_state(raw) if raw else None
-        if state is not None and (state.seen(event_key(event, msg))
+        state = self._state(work, event.data.session_id)
+        if state is not None and (state.seen(key)
                                   or state.is_duplicate(msg.topic, msg.partition, msg.offset)):
             return event
         quality = await self.classify(event.data.session_id, event.data.candidate_message)
@@ -170,13 +179,9 @@ class InterviewProcessor:
         return event.model_copy(update={"data": event.data.model_copy(
             update={"prompt_quality": quality})})
 
-    def _reduce(self, msg: RawMessage, event: Event, work: _Work) -> None:
+    def _reduce(self, msg: RawMessage, event: Event, key: str, work: _Work) -> None:
         session_id = event.data.session_id
-        state = work.states.get(session_id)
-        if state is None:
-            raw = self.store.get(session_id)
-            state = decode_state(raw) if raw else None
-        key = event_key(event, msg)
+        state = self._state(work, session_id)
         work.writes.events.append(EventRow(key, msg.topic, msg.partition, msg.offset,
                                            session_id, event.type, event.data.timestamp,
                                            msg.value.decode()))

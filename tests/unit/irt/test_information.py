@@ -26,11 +26,16 @@ def _p(theta: float, item: ItemParams) -> float:
     return item.c + (1.0 - item.c) / (1.0 + math.exp(-item.a * (theta - item.b)))
 
 
+def _q(theta: float, item: ItemParams) -> float:
+    """1 - P computed directly, so it keeps its precision when P is close to 1."""
+    return (1.0 - item.c) / (1.0 + math.exp(item.a * (theta - item.b)))
+
+
 def _info_by_definition(theta: float, item: ItemParams, h: float = 1e-5) -> float:
-    """I = P'(theta)^2 / (P (1 - P)) with P' by central difference."""
-    slope = (_p(theta + h, item) - _p(theta - h, item)) / (2 * h)
-    p = _p(theta, item)
-    return slope * slope / (p * (1.0 - p))
+    """I = P'(theta)^2 / (P (1 - P)) with P' = -Q' by central difference on Q (no
+    cancellation against 1 when P is near 1; hypothesis found that case)."""
+    slope = -(_q(theta + h, item) - _q(theta - h, item)) / (2 * h)
+    return slope * slope / (_p(theta, item) * _q(theta, item))
 
 
 @given(
