@@ -16,7 +16,12 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from interviewlm.stack.process import ManagedProcess, StackError, wait_for_port
+from interviewlm.stack.process import (
+    ManagedProcess,
+    StackError,
+    wait_for_port,
+    wait_for_port_free,
+)
 
 __all__ = ["KAFKA_VERSION", "KafkaBroker", "ensure_jars"]
 
@@ -95,6 +100,7 @@ class KafkaBroker:
         data = self.root / "data"
         if not (data / "meta.properties").exists():
             self._format(libs, props)
+        wait_for_port_free("127.0.0.1", self.port, 30)
         java = shutil.which("java") or "java"
         cmd = [java, f"-Xmx{self.heap}", f"-Xms{self.heap}", "-XX:+UseG1GC",
                f"-Dlog4j2.configurationFile={self.root / 'log4j2.properties'}",

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ManagedProcess", "StackError", "wait_for_port"]
+__all__ = ["ManagedProcess", "StackError", "wait_for_port", "wait_for_port_free"]
 
 
 class StackError(RuntimeError):
@@ -67,6 +67,10 @@ class ManagedProcess:
             time.sleep(0.2)
         if self.running():
             os.kill(pid, signal.SIGKILL)
+            # Wait for it to be gone: a restart must not race the dying process for its port.
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and self.running():
+                time.sleep(0.1)
         self.pid_file.unlink(missing_ok=True)
 
     def tail(self, lines: int = 30) -> str:
@@ -100,3 +104,12 @@ def wait_for_port(host: str, port: int, timeout: float, proc: ManagedProcess) ->
             raise StackError(f"{proc.name} exited during start-up:\n{proc.tail()}")
         time.sleep(0.3)
     raise StackError(f"{proc.name} did not open {host}:{port} within {timeout:.0f}s")
+
+
+def wait_for_port_free(host: str, port: int, timeout: float) -> None:
+    """Wait until nothing listens on ``host:port`` (a previous server has let go of it)."""
+    deadline = time.monotonic() + timeout
+    while port_open(host, port):
+        if time.monotonic() > deadline:
+            raise StackError(f"{host}:{port} is still in use by another process")
+        time.sleep(0.2)
