@@ -35,6 +35,8 @@ COPY streams ./streams
 COPY tables ./tables
 COPY agents ./agents
 COPY assess ./assess
+COPY runtime ./runtime
+COPY adapters ./adapters
 COPY interviewlm ./interviewlm
 # Optional extra packages, e.g. the RocksDB table store:
 #   docker build --build-arg EXTRA_PIP_PACKAGES="rocksdict>=0.3.11,<4" .

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from interviewlm.logs import get_logger
+from runtime.logs import get_logger
 
 __all__ = ["CommitGuard", "commit_guard", "install_commit_guard"]
 

@@ -2,7 +2,7 @@
 
 :class:`Evaluator` reads a session's recording and interview signals through a
 store (``EvaluationsRepo`` in production), scores it with
-:mod:`interviewlm.evaluation_service`, upserts the result on (session id, rubric
+:mod:`agents.evaluation_service`, upserts the result on (session id, rubric
 version) and builds the ``evaluation-complete`` message. :class:`EvaluationHandler`
 is the :class:`agents.jobs.JobRunner` handler for ``analyze`` and
 ``generate-report`` jobs.
@@ -31,14 +31,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
-from agents.jobs import attempt_of
-from agents.messages import OutMessage, RawMessage
-from agents.retry import EVALUATION_POLICY
-from assess.evaluation import InterviewSignals, Rubric
-from assess.recording import RecordedEvent
-from interviewlm.db.evaluations_repo import StoredEvaluation, ThetaPoint, evaluation_id_for
-from interviewlm.errors import PermanentError, TransientError
-from interviewlm.evaluation_service import (
+from adapters.db.evaluations_repo import StoredEvaluation, ThetaPoint, evaluation_id_for
+from adapters.llm import LLMClient, estimate_cost
+from adapters.reports import check_format, load_report_data, render_report
+from agents.evaluation_service import (
     Review,
     Scored,
     realtime_review,
@@ -49,11 +45,15 @@ from interviewlm.evaluation_service import (
     score,
     static_analysis,
 )
-from interviewlm.llm import LLMClient, estimate_cost
-from interviewlm.logs import get_logger
-from interviewlm.metrics import EVALUATION_DURATION, EVALUATIONS
-from interviewlm.reports import check_format, load_report_data, render_report
-from interviewlm.settings import Settings
+from agents.jobs import attempt_of
+from agents.messages import OutMessage, RawMessage
+from agents.retry import EVALUATION_POLICY
+from assess.evaluation import InterviewSignals, Rubric
+from assess.recording import RecordedEvent
+from runtime.errors import PermanentError, TransientError
+from runtime.logs import get_logger
+from runtime.metrics import EVALUATION_DURATION, EVALUATIONS
+from runtime.settings import Settings
 from streams.codec import encode
 from streams.events import Analyze, EvaluationComplete, Event, GenerateReport
 from streams.topics import EVALUATION_URGENT, NOTIFICATION, TopicNames

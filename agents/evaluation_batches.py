@@ -35,13 +35,8 @@ from typing import Protocol
 
 from anthropic import APIConnectionError, APIStatusError
 
-from agents.evaluation import EvaluationStore, Evaluator, completion_message
-from agents.messages import OutMessage
-from assess.evaluation import EvaluationError, LLMReview
-from assess.recording import RecordedEvent
-from interviewlm.db.evaluations_repo import PendingReview, StoredEvaluation
-from interviewlm.evaluation_service import Review, review_request, review_validator
-from interviewlm.llm import (
+from adapters.db.evaluations_repo import PendingReview, StoredEvaluation
+from adapters.llm import (
     BatchOutcome,
     BatchRunner,
     LLMClient,
@@ -49,8 +44,13 @@ from interviewlm.llm import (
     LLMUnavailable,
     translate_error,
 )
-from interviewlm.logs import get_logger
-from interviewlm.settings import Settings
+from agents.evaluation import EvaluationStore, Evaluator, completion_message
+from agents.evaluation_service import Review, review_request, review_validator
+from agents.messages import OutMessage
+from assess.evaluation import EvaluationError, LLMReview
+from assess.recording import RecordedEvent
+from runtime.logs import get_logger
+from runtime.settings import Settings
 from streams.topics import TopicNames
 
 __all__ = ["BatchCoordinator", "BatchQueue"]

@@ -20,20 +20,20 @@ from typing import Any
 import asyncpg
 import faust
 
+from adapters.db.evaluations_repo import EvaluationsRepo
+from adapters.db.failed_jobs import FailedJob, FailedJobStore
+from adapters.db.migrate import migrate
+from adapters.db.pool import create_pool
+from adapters.llm import LLMClient
 from agents.evaluation import WORKER, EvaluationHandler, Evaluator
 from agents.evaluation_batches import BatchCoordinator
 from agents.faust_jobs import register_job_agents
 from agents.faust_support import FaustOutbox
 from agents.jobs import JobRunner
 from agents.retry import EVALUATION_POLICY
-from interviewlm.db.evaluations_repo import EvaluationsRepo
-from interviewlm.db.failed_jobs import FailedJob, FailedJobStore
-from interviewlm.db.migrate import migrate
-from interviewlm.db.pool import create_pool
-from interviewlm.errors import TransientError
-from interviewlm.llm import LLMClient
-from interviewlm.logs import get_logger
-from interviewlm.settings import Settings
+from runtime.errors import TransientError
+from runtime.logs import get_logger
+from runtime.settings import Settings
 from streams.topics import EVALUATION, EVALUATION_URGENT
 
 __all__ = ["register_evaluation_agent"]

@@ -11,19 +11,19 @@ from typing import Any
 
 import faust
 
+from adapters.db.failed_jobs import FailedJob, FailedJobStore
+from adapters.db.interview_repo import InterviewWrites, write_interview_batch
+from adapters.db.item_bank import CachedItemBank
+from adapters.db.migrate import migrate
+from adapters.db.pool import create_pool
+from adapters.llm import LLMClient
+from adapters.prompt_classifier import PromptClassifier
 from agents.batching import consume_in_batches
 from agents.commit_guard import commit_guard
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.interview import WORKER, InterviewProcessor
-from interviewlm.db.failed_jobs import FailedJob, FailedJobStore
-from interviewlm.db.interview_repo import InterviewWrites, write_interview_batch
-from interviewlm.db.item_bank import CachedItemBank
-from interviewlm.db.migrate import migrate
-from interviewlm.db.pool import create_pool
-from interviewlm.errors import TransientError
-from interviewlm.llm import LLMClient
-from interviewlm.prompt_classifier import PromptClassifier
-from interviewlm.settings import Settings
+from runtime.errors import TransientError
+from runtime.settings import Settings
 from streams.topics import INTERVIEW
 from tables.config import reducer_config
 

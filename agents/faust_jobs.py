@@ -13,7 +13,7 @@ from agents.batching import consume_in_batches
 from agents.commit_guard import commit_guard
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.jobs import JobRunner
-from interviewlm.settings import Settings
+from runtime.settings import Settings
 from streams.topics import retry_topic
 
 __all__ = ["register_job_agents"]

@@ -20,17 +20,17 @@ import aiohttp
 import asyncpg
 import faust
 
+from adapters.db.deliveries_repo import DeliveriesRepo
+from adapters.db.failed_jobs import FailedJob, FailedJobStore
+from adapters.db.migrate import migrate
+from adapters.db.pool import create_pool
+from adapters.notify import build_senders
 from agents.faust_jobs import register_job_agents
 from agents.faust_support import FaustOutbox
 from agents.jobs import JobRunner
 from agents.notification import WORKER, NotificationHandler, notification_policy
-from interviewlm.db.deliveries_repo import DeliveriesRepo
-from interviewlm.db.failed_jobs import FailedJob, FailedJobStore
-from interviewlm.db.migrate import migrate
-from interviewlm.db.pool import create_pool
-from interviewlm.logs import get_logger
-from interviewlm.notify import build_senders
-from interviewlm.settings import Settings
+from runtime.logs import get_logger
+from runtime.settings import Settings
 from streams.topics import NOTIFICATION
 
 __all__ = ["register_notification_agent"]

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import faust
 
 from agents.messages import DeadLetter, OutMessage, RawMessage
-from interviewlm.metrics import DEAD_LETTERS, EVENTS_PROCESSED, PROCESSING_DURATION
+from runtime.metrics import DEAD_LETTERS, EVENTS_PROCESSED, PROCESSING_DURATION
 
 __all__ = ["FaustOutbox", "finish_batch", "raw_messages", "record_batch_metrics"]
 

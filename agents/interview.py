@@ -24,6 +24,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from adapters.db.failed_jobs import FailedJob
+from adapters.db.interview_repo import EventRow, InterviewWrites
 from agents.lanes import run_in_lanes
 from agents.messages import DeadLetter, OutMessage, RawMessage
 from agents.retry import DEFAULT_POLICY, RetryPolicy, TransientError
@@ -33,9 +35,7 @@ from agents.session_effects import (
     log_milestones,
     metrics_for,
 )
-from interviewlm.db.failed_jobs import FailedJob
-from interviewlm.db.interview_repo import EventRow, InterviewWrites
-from interviewlm.logs import get_logger
+from runtime.logs import get_logger
 from streams.codec import decode
 from streams.errors import ContractError
 from streams.events import AiInteraction, Event, QuestionAnswered

@@ -17,14 +17,14 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from adapters.db.failed_jobs import FailedJob
 from agents.interview import BatchResult
 from agents.lanes import run_in_lanes
 from agents.messages import DeadLetter, OutMessage, RawMessage
 from agents.retry import RetryPolicy
-from interviewlm.db.failed_jobs import FailedJob
-from interviewlm.errors import TransientError
-from interviewlm.logs import get_logger
-from interviewlm.metrics import RETRIES
+from runtime.errors import TransientError
+from runtime.logs import get_logger
+from runtime.metrics import RETRIES
 from streams.codec import decode
 from streams.errors import ContractError
 from streams.events import Event

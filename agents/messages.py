@@ -6,7 +6,7 @@ import traceback
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from interviewlm.db.failed_jobs import FailedJob
+from adapters.db.failed_jobs import FailedJob
 
 __all__ = ["DeadLetter", "OutMessage", "RawMessage", "dead_letter_headers"]
 

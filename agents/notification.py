@@ -2,10 +2,10 @@
 
 One ``notification`` event (``evaluation-complete``, ``interview-invited``,
 ``interview-reminder``, ``interview-expired``) becomes one delivery per configured
-channel (:func:`interviewlm.notify.plan_deliveries`), each with its own dedupe key.
+channel (:func:`adapters.notify.plan_deliveries`), each with its own dedupe key.
 For every delivery the handler:
 
-1. claims the key in PostgreSQL (:class:`~interviewlm.db.deliveries_repo.DeliveriesRepo`);
+1. claims the key in PostgreSQL (:class:`~adapters.db.deliveries_repo.DeliveriesRepo`);
    a key already ``sent`` is skipped, one being sent elsewhere counts as a transient failure;
 2. sends it, bounded by :data:`SEND_TIMEOUT_SECONDS`;
 3. marks it ``sent``, or releases the claim (``failed``) so a retry may send it.
@@ -27,13 +27,8 @@ from typing import Any, Protocol, TypeVar
 
 import asyncpg
 
-from agents.jobs import attempt_of
-from agents.messages import OutMessage, RawMessage
-from agents.retry import NOTIFICATION_POLICY, RetryPolicy, retry_async
-from interviewlm.db.deliveries_repo import Claim, ClaimState
-from interviewlm.errors import PermanentError, TransientError
-from interviewlm.logs import get_logger
-from interviewlm.notify import (
+from adapters.db.deliveries_repo import Claim, ClaimState
+from adapters.notify import (
     Channel,
     Delivery,
     NotificationError,
@@ -41,7 +36,12 @@ from interviewlm.notify import (
     TransientDeliveryError,
     plan_deliveries,
 )
-from interviewlm.settings import Settings
+from agents.jobs import attempt_of
+from agents.messages import OutMessage, RawMessage
+from agents.retry import NOTIFICATION_POLICY, RetryPolicy, retry_async
+from runtime.errors import PermanentError, TransientError
+from runtime.logs import get_logger
+from runtime.settings import Settings
 from streams.events import Event
 
 __all__ = [

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from interviewlm.errors import PermanentError, TransientError
+from runtime.errors import PermanentError, TransientError
 
 __all__ = [
     "DEFAULT_POLICY",

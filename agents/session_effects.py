@@ -7,10 +7,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from adapters.db.interview_repo import InterviewWrites
 from agents.messages import OutMessage
-from interviewlm.db.interview_repo import InterviewWrites
-from interviewlm.logs import get_logger
-from interviewlm.metrics import SESSION_THETA
+from runtime.logs import get_logger
+from runtime.metrics import SESSION_THETA
 from streams.topics import EVALUATION, INTERVIEW, TopicNames
 from tables.reducer import (
     EstimateStable,

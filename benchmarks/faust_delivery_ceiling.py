@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import faust
 
+from adapters.kafka_admin import ensure_topics
 from agents.batching import consume_in_batches
-from interviewlm.kafka_admin import ensure_topics
-from interviewlm.settings import Settings
 from interviewlm.stack import stack_from_env
+from runtime.settings import Settings
 from tests.support.kafka import publish_raw
 
 N = 20_000

@@ -28,11 +28,11 @@ from aiokafka import AIOKafkaConsumer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from adapters.kafka_admin import ensure_topics
 from assess.irt import Grid, ItemParams, eap, initial_log_posterior, update
-from interviewlm.kafka_admin import ensure_topics
-from interviewlm.settings import Settings
 from interviewlm.stack import stack_from_env
 from interviewlm.synthetic import generate_session, plan_sessions
+from runtime.settings import Settings
 from tests.support.kafka import publish_json
 from tests.support.stack import create_database, drop_database
 from tests.support.worker import WorkerProcess

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 
 import faust
 
-from interviewlm.kafka_admin import client_kwargs
-from interviewlm.logs import logging_config
-from interviewlm.settings import AGENT_NAMES, Settings
+from adapters.kafka_admin import client_kwargs
 from interviewlm.web import register_pages
+from runtime.logs import logging_config
+from runtime.settings import AGENT_NAMES, Settings
 
 __all__ = ["create_app", "parse_agents"]
 

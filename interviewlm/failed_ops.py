@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from interviewlm.db.failed_jobs import FailedJobStore
-from interviewlm.db.pool import connect
-from interviewlm.kafka_admin import client_kwargs
-from interviewlm.settings import Settings
+from adapters.db.failed_jobs import FailedJobStore
+from adapters.db.pool import connect
+from adapters.kafka_admin import client_kwargs
+from runtime.settings import Settings
 from streams.publisher import EventPublisher
 
 __all__ = ["retry_jobs", "run_failed_command"]

@@ -7,8 +7,8 @@ from typing import Any
 import faust
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from interviewlm.metrics import REGISTRY, TABLE_RECOVERY_COMPLETE
-from interviewlm.settings import Settings
+from runtime.metrics import REGISTRY, TABLE_RECOVERY_COMPLETE
+from runtime.settings import Settings
 
 __all__ = ["recovery_complete", "register_pages"]
 

@@ -13,7 +13,7 @@ from assess.indicators import StruggleThresholds
 from assess.irt import Grid
 
 if TYPE_CHECKING:
-    from interviewlm.settings import Settings
+    from runtime.settings import Settings
 
 __all__ = ["ReducerConfig", "reducer_config"]
 

@@ -39,7 +39,7 @@ from typing import Any, Literal
 
 from aiohttp import web
 
-from interviewlm.settings import Settings, load_settings
+from runtime.settings import Settings, load_settings
 
 __all__ = ["API_KEY", "FakeAnthropic", "RecordedRequest", "Reply"]
 

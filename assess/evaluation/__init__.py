@@ -3,7 +3,7 @@
 No Kafka, Faust, database or LLM client here; adapters hand in plain values::
 
     files = final_code(recording)
-    static = run_static_analysis(files)            # interviewlm.analysis (ruff)
+    static = run_static_analysis(files)            # adapters.analysis (ruff)
     system, rubric_text, user_text = build_llm_request(recording, rubric)
     reviews = parse_llm_review(tool_input, recording)  # from the LLM's tool call
     evaluation = score_session(recording, rubric=rubric, signals=signals,

@@ -20,12 +20,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from adapters.lag import register_lag_timer
 from interviewlm.admin.guard import AdminContext
 from interviewlm.admin.stats import read_registry
 from interviewlm.admin.views import VIEWS
-from interviewlm.lag import register_lag_timer
-from interviewlm.metrics import REGISTRY
-from interviewlm.settings import Settings
+from runtime.metrics import REGISTRY
+from runtime.settings import Settings
 
 __all__ = ["SAMPLE_INTERVAL_SECONDS", "register_admin"]
 

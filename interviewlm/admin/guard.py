@@ -18,7 +18,7 @@ from faust.web import View
 from interviewlm.admin import auth
 from interviewlm.admin.render import disabled_page
 from interviewlm.admin.stats import Window
-from interviewlm.settings import Settings
+from runtime.settings import Settings
 
 __all__ = ["SECURITY_HEADERS", "AdminContext", "AdminView", "form_int"]
 

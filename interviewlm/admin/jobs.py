@@ -14,11 +14,11 @@ from typing import Any
 
 import asyncpg
 
+from adapters.db.failed_jobs import FailedJobStore
+from adapters.db.pool import connect
 from interviewlm.admin.model import FailedJobRow, JobPage
-from interviewlm.db.failed_jobs import FailedJobStore
-from interviewlm.db.pool import connect
 from interviewlm.failed_ops import retry_jobs
-from interviewlm.settings import Settings
+from runtime.settings import Settings
 
 __all__ = ["PER_PAGE", "load_jobs", "purge_job", "retry_all", "retry_one"]
 

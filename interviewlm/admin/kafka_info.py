@@ -14,9 +14,8 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 
-from interviewlm.admin.model import MemberView, PartitionView, TopicView, WorkerView
-from interviewlm.kafka_admin import client_kwargs
-from interviewlm.lag import (
+from adapters.kafka_admin import client_kwargs
+from adapters.lag import (
     TP,
     Offsets,
     consumed_topics,
@@ -24,8 +23,9 @@ from interviewlm.lag import (
     fetch_offsets,
     partition_lag,
 )
-from interviewlm.settings import Settings
+from interviewlm.admin.model import MemberView, PartitionView, TopicView, WorkerView
 from interviewlm.web import recovery_complete
+from runtime.settings import Settings
 
 __all__ = [
     "build_topics",

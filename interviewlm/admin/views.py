@@ -26,7 +26,7 @@ from interviewlm.admin.model import JobPage, WorkerView
 from interviewlm.admin.render import login_page
 from interviewlm.admin.render_jobs import board_page
 from interviewlm.admin.stats import Stats, read_registry, summarize
-from interviewlm.metrics import REGISTRY
+from runtime.metrics import REGISTRY
 
 __all__ = ["VIEWS", "current_stats", "notice_for"]
 

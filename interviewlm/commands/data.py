@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from interviewlm.settings import Settings, load_settings
+from runtime.settings import Settings, load_settings
 
 __all__ = ["add_commands", "read_events", "simulate_and_publish"]
 
@@ -71,7 +71,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 async def _publish(settings: Settings, events: list[dict[str, Any]],
                    progress: bool = False) -> int:
-    from interviewlm.kafka_admin import client_kwargs
+    from adapters.kafka_admin import client_kwargs
     from streams.codec import decode
     from streams.publisher import EventPublisher
 
@@ -127,8 +127,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def cmd_db(args: argparse.Namespace) -> int:
     async def run() -> list[str]:
-        from interviewlm.db.migrate import migrate
-        from interviewlm.db.pool import connect
+        from adapters.db.migrate import migrate
+        from adapters.db.pool import connect
 
         conn = await connect(load_settings())
         try:
@@ -142,14 +142,14 @@ def cmd_db(args: argparse.Namespace) -> int:
 
 
 def cmd_items(args: argparse.Namespace) -> int:
-    from interviewlm.db.item_bank import load_items, parse_item_file
+    from adapters.db.item_bank import load_items, parse_item_file
 
     fmt = "json" if args.file.suffix.lower() == ".json" else "csv"
     rows = parse_item_file(args.file.read_text(), fmt)
 
     async def run() -> int:
-        from interviewlm.db.migrate import migrate
-        from interviewlm.db.pool import connect
+        from adapters.db.migrate import migrate
+        from adapters.db.pool import connect
 
         conn = await connect(load_settings())
         try:
@@ -172,7 +172,7 @@ def cmd_irt(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     async def run() -> Any:
-        from interviewlm.db.pool import connect
+        from adapters.db.pool import connect
 
         conn = await connect(load_settings())
         try:

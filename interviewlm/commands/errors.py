@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from interviewlm.db.pool import DatabaseUnavailable
-from interviewlm.kafka_admin import KafkaUnavailable
+from adapters.db.pool import DatabaseUnavailable
+from adapters.kafka_admin import KafkaUnavailable
 from interviewlm.stack.process import StackError
 from streams.errors import ContractError
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from assess.evaluation import InterviewSignals
 from assess.recording import RecordedEvent
-from interviewlm.settings import Settings, load_settings
+from runtime.settings import Settings, load_settings
 from streams.codec import decode
 from streams.errors import ContractError
 from streams.events import Event
@@ -95,7 +95,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 async def _evaluate(settings: Settings, events: list[dict[str, Any]], *,
                     offline: bool) -> dict[str, Any]:
-    from interviewlm.evaluation_service import (
+    from adapters.llm import LLMClient
+    from agents.evaluation_service import (
         Review,
         realtime_review,
         redact_terms,
@@ -103,7 +104,6 @@ async def _evaluate(settings: Settings, events: list[dict[str, Any]], *,
         score,
         static_analysis,
     )
-    from interviewlm.llm import LLMClient
 
     recording = recording_from_messages(events)
     signals = signals_from_events(events)
@@ -132,7 +132,7 @@ def cmd_fairness(args: argparse.Namespace) -> int:
 
 
 async def _final_scores(settings: Settings, rubric_version: str) -> dict[str, float]:
-    from interviewlm.db.evaluations_repo import EvaluationsRepo
+    from adapters.db.evaluations_repo import EvaluationsRepo
 
     pool = await _pool(settings)
     try:
@@ -142,8 +142,8 @@ async def _final_scores(settings: Settings, rubric_version: str) -> dict[str, fl
 
 
 async def _pool(settings: Settings) -> Any:
-    from interviewlm.db.migrate import migrate
-    from interviewlm.db.pool import create_pool
+    from adapters.db.migrate import migrate
+    from adapters.db.pool import create_pool
 
     pool = await create_pool(settings.model_copy(update={"db_pool_min": 1, "db_pool_max": 2}))
     async with pool.acquire() as conn:
@@ -152,7 +152,7 @@ async def _pool(settings: Settings) -> Any:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from interviewlm.reports import PDF_REFUSAL
+    from adapters.reports import PDF_REFUSAL
 
     if args.format == "pdf":
         raise ValueError(PDF_REFUSAL)
@@ -164,8 +164,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 async def _report(settings: Settings, evaluation_id: str, fmt: str) -> bytes:
     """The stored report; built from the stored evaluation (and stored) if there is none."""
-    from interviewlm.db.evaluations_repo import EvaluationsRepo
-    from interviewlm.reports import load_report_data, render_report
+    from adapters.db.evaluations_repo import EvaluationsRepo
+    from adapters.reports import load_report_data, render_report
 
     pool = await _pool(settings)
     try:

@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Any
 
-from interviewlm.settings import load_settings
+from runtime.settings import load_settings
 
 __all__ = ["add_commands"]
 

@@ -13,7 +13,7 @@ import time
 import urllib.request
 from typing import Any
 
-from interviewlm.settings import AGENT_NAMES, Settings, load_settings
+from runtime.settings import AGENT_NAMES, Settings, load_settings
 
 __all__ = ["add_commands", "preflight"]
 
@@ -58,9 +58,9 @@ def cmd_stack(args: argparse.Namespace) -> int:
 
 async def preflight(settings: Settings) -> None:
     """Fail fast with a clear error if Kafka or PostgreSQL is away; create topics, migrate."""
-    from interviewlm.db.migrate import migrate
-    from interviewlm.db.pool import connect
-    from interviewlm.kafka_admin import ensure_topics
+    from adapters.db.migrate import migrate
+    from adapters.db.pool import connect
+    from adapters.kafka_admin import ensure_topics
 
     conn = await connect(settings)
     try:
@@ -72,8 +72,8 @@ async def preflight(settings: Settings) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from interviewlm.app import create_app, parse_agents
-    from interviewlm.logs import RedactSecrets, logging_config
     from interviewlm.worker import BoundedWorker
+    from runtime.logs import RedactSecrets, logging_config
 
     settings = load_settings()
     agents = parse_agents(args.agents)
@@ -149,7 +149,7 @@ def _wait_ready(port: int, timeout: float, proc: subprocess.Popen[bytes]) -> Non
 async def _poll_row(settings: Settings, sql: str, session_id: str, timeout: float,
                     what: str) -> Any:
     """Poll ``sql`` (one ``$1`` = session id) until it returns a row, or time out."""
-    from interviewlm.db.pool import connect
+    from adapters.db.pool import connect
 
     conn = await connect(settings)
     try:

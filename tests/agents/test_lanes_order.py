@@ -8,11 +8,11 @@ import json
 import random
 from typing import Any
 
+from adapters.db.failed_jobs import FailedJob
+from adapters.db.interview_repo import InterviewWrites
 from agents.interview import InterviewProcessor
 from agents.lanes import lane_of, run_in_lanes
 from agents.messages import OutMessage, RawMessage
-from interviewlm.db.failed_jobs import FailedJob
-from interviewlm.db.interview_repo import InterviewWrites
 from interviewlm.synthetic import generate_session, plan_sessions
 from tests.support.replay import MemoryStore
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 
+from adapters.db.failed_jobs import FailedJob
+from adapters.db.interview_repo import InterviewWrites
 from agents.interview import InterviewProcessor
 from agents.messages import OutMessage, RawMessage
-from interviewlm.db.failed_jobs import FailedJob
-from interviewlm.db.interview_repo import InterviewWrites
 from tables.state import decode_state, metrics_row
 from tests.support.replay import MemoryStore
 

@@ -74,7 +74,7 @@ def test_worker_environment_maps_to_settings(compose: dict[str, Any]) -> None:
         if not _our_image(service):
             continue
         unknown = set(_env(service)) - fields
-        assert not unknown, f"{name}: {sorted(unknown)} are not interviewlm.settings fields"
+        assert not unknown, f"{name}: {sorted(unknown)} are not runtime.settings fields"
 
 
 def test_healthchecks_everywhere(compose: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interviewlm.metrics import METRIC_NAMES
+from runtime.metrics import METRIC_NAMES
 from tests.deploy.tools import OPERATIONS_DOC, alert_rules
 
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from interviewlm.metrics import METRIC_NAMES
+from runtime.metrics import METRIC_NAMES
 from tests.deploy.tools import (
     alert_rules,
     dashboard_exprs,
@@ -39,7 +39,7 @@ def test_metric_is_exposed(source: str, expr: str) -> None:
     names = metric_names(expr)
     assert names, f"no metric found in {expr!r}"
     unknown = names - set(METRIC_NAMES) - PROMETHEUS_SERIES
-    assert not unknown, f"{source}: {sorted(unknown)} not in interviewlm.metrics.METRIC_NAMES"
+    assert not unknown, f"{source}: {sorted(unknown)} not in runtime.metrics.METRIC_NAMES"
 
 
 def test_histogram_suffixes_are_checked_as_samples() -> None:

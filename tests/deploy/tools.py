@@ -133,7 +133,7 @@ def container_env(container: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def settings_env_names() -> set[str]:
-    from interviewlm.settings import Settings
+    from runtime.settings import Settings
 
     return {name.upper() for name in Settings.model_fields}
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.db.failed_jobs import FailedJob
+from adapters.db.interview_repo import InterviewWrites
 from agents.interview import InterviewProcessor
 from agents.messages import OutMessage, RawMessage
-from interviewlm.db.failed_jobs import FailedJob
-from interviewlm.db.interview_repo import InterviewWrites
 from streams.topics import TopicNames
 from tables.config import ReducerConfig
 from tables.state import SessionState, decode_state

@@ -13,13 +13,13 @@ import pytest
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
 from prometheus_client import CollectorRegistry, Counter, Histogram
 
+from adapters.lag import Offsets, consumer_lag, partition_lag
 from interviewlm.admin import auth
 from interviewlm.admin.kafka_info import build_topics, decode_member, topic_kind
 from interviewlm.admin.model import FailedJobRow, JobPage, TopicView, WorkerView
 from interviewlm.admin.render_jobs import board_page
 from interviewlm.admin.stats import Snapshot, Window, histogram_quantile, read_registry, summarize
 from interviewlm.admin.views import notice_for
-from interviewlm.lag import Offsets, consumer_lag, partition_lag
 
 KEY = "k" * 32
 INF = math.inf

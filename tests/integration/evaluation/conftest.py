@@ -13,11 +13,11 @@ from typing import Any
 import asyncpg
 import pytest
 
-from interviewlm.db.migrate import migrate
-from interviewlm.kafka_admin import ensure_topics
-from interviewlm.settings import Settings
+from adapters.db.migrate import migrate
+from adapters.kafka_admin import ensure_topics
 from interviewlm.stack import StackInfo
 from interviewlm.synthetic import SessionPlan, generate_session, plan_sessions
+from runtime.settings import Settings
 from tests.fake_anthropic import API_KEY, FakeAnthropic
 from tests.support.stack import unique
 from tests.support.worker import WorkerProcess

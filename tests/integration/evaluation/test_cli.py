@@ -13,7 +13,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from interviewlm.db.migrate import migrate
+from adapters.db.migrate import migrate
 from tests.integration.evaluation.conftest import ThreadedFake, sessions
 from tests.integration.evaluation.test_llm import review_citing
 

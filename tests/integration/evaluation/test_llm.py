@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from interviewlm.db.evaluations_repo import evaluation_id_for
-from interviewlm.llm import Usage
+from adapters.db.evaluations_repo import evaluation_id_for
+from adapters.llm import Usage
 from interviewlm.stack import StackInfo
 from tests.fake_anthropic import Reply
 from tests.integration.evaluation.conftest import (

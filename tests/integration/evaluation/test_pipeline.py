@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from interviewlm.db.evaluations_repo import evaluation_id_for
+from adapters.db.evaluations_repo import evaluation_id_for
 from interviewlm.stack import StackInfo
 from tests.integration.evaluation.conftest import sessions, start_worker
 from tests.integration.interview.conftest import fetch, wait_for

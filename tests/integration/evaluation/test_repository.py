@@ -9,9 +9,9 @@ from dataclasses import replace
 import asyncpg
 import pytest
 
+from adapters.db.evaluations_repo import EvaluationsRepo
 from agents.evaluation import Evaluator
-from interviewlm.db.evaluations_repo import EvaluationsRepo
-from interviewlm.settings import load_settings
+from runtime.settings import load_settings
 from tests.integration.evaluation.conftest import seed_sessions, sessions
 
 pytestmark = pytest.mark.integration

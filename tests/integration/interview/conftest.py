@@ -10,9 +10,9 @@ from typing import Any
 import asyncpg
 import pytest
 
-from interviewlm.kafka_admin import ensure_topics
-from interviewlm.settings import Settings
+from adapters.kafka_admin import ensure_topics
 from interviewlm.stack import StackInfo
+from runtime.settings import Settings
 from tests.support.stack import unique
 from tests.support.worker import WorkerProcess
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from interviewlm.llm import LLMClient
+from adapters.llm import LLMClient
 from tests.fake_anthropic import FakeAnthropic
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from interviewlm.llm import (
+from adapters.llm import (
     BatchFailure,
     BatchRunner,
     BudgetExceeded,
@@ -17,7 +17,7 @@ from interviewlm.llm import (
     StructuredRequest,
     estimate_cost,
 )
-from interviewlm.metrics import REGISTRY
+from runtime.metrics import REGISTRY
 from tests.fake_anthropic import FakeAnthropic, Reply
 
 pytestmark = pytest.mark.integration

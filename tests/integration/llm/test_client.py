@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from interviewlm.llm import (
+from adapters.llm import (
     BudgetExceeded,
     CostLedger,
     LLMClient,
@@ -17,7 +17,7 @@ from interviewlm.llm import (
     LLMUnavailable,
     MalformedLLMOutput,
 )
-from interviewlm.metrics import REGISTRY
+from runtime.metrics import REGISTRY
 from tests.fake_anthropic import API_KEY, FakeAnthropic, Reply
 
 pytestmark = pytest.mark.integration

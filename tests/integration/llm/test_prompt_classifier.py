@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from interviewlm.llm import LLMClient
-from interviewlm.prompt_classifier import PromptClassifier
+from adapters.llm import LLMClient
+from adapters.prompt_classifier import PromptClassifier
 from tests.fake_anthropic import FakeAnthropic, Reply
 
 pytestmark = pytest.mark.integration

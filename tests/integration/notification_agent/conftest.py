@@ -22,10 +22,10 @@ import pytest
 from aiohttp import web
 from aiosmtpd.controller import Controller
 
-from interviewlm.kafka_admin import ensure_topics, topic_partitions
-from interviewlm.notify import DELIVERY_HEADER, SIGNATURE_HEADER, verify_signature
-from interviewlm.settings import Settings
+from adapters.kafka_admin import ensure_topics, topic_partitions
+from adapters.notify import DELIVERY_HEADER, SIGNATURE_HEADER, verify_signature
 from interviewlm.stack import StackInfo
+from runtime.settings import Settings
 from tests.integration.notify.conftest import Inbox, free_port
 from tests.support.stack import fresh_database, unique
 from tests.support.worker import WorkerProcess

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from interviewlm.notify import (
+from adapters.notify import (
     EmailSender,
     PermanentDeliveryError,
     TransientDeliveryError,
@@ -95,10 +95,10 @@ async def test_unreachable_server_is_transient() -> None:
 
 async def test_logs_carry_no_personal_data(smtp_server: SmtpServer,
                                            caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="interviewlm.notify")
+    caplog.set_level(logging.DEBUG, logger="adapters.notify")
     delivery = plan_deliveries("interview-invited", invitation(), make_settings())[0]
     await sender_for(smtp_server).send(delivery)
-    records = [r for r in caplog.records if r.name == "interviewlm.notify"]
+    records = [r for r in caplog.records if r.name == "adapters.notify"]
     assert len(records) == 1
     assert records[0].fields == {  # type: ignore[attr-defined]
         "channel": "email", "type": "interview-invited", "outcome": "sent"}

@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from interviewlm.notify import (
+from adapters.notify import (
     DELIVERY_HEADER,
     EVENT_HEADER,
     SIGNATURE_HEADER,

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from interviewlm.kafka_admin import ensure_topics
-from interviewlm.settings import Settings
+from adapters.kafka_admin import ensure_topics
 from interviewlm.stack import StackInfo
 from interviewlm.synthetic import generate_session, plan_sessions
+from runtime.settings import Settings
 from tests.support.stack import unique
 
 

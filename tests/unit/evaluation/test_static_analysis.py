@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from adapters.analysis import run_static_analysis, safe_relative_path
 from assess.evaluation import score_session
-from interviewlm.analysis import run_static_analysis, safe_relative_path
 from tests.unit.evaluation.sessions import Recorder
 
 BRANCHY = '''import os

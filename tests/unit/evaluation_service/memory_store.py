@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
+from adapters.db.evaluations_repo import PendingReview, StoredEvaluation, ThetaPoint
 from assess.evaluation import InterviewSignals
 from assess.recording import RecordedEvent
-from interviewlm.db.evaluations_repo import PendingReview, StoredEvaluation, ThetaPoint
 
 
 class MemoryStore:

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from adapters.db.evaluations_repo import evaluation_id_for
+from adapters.llm import LLMClient, Usage
 from agents.evaluation import Evaluator
 from agents.evaluation_batches import BatchCoordinator
 from agents.messages import OutMessage
-from interviewlm.db.evaluations_repo import evaluation_id_for
-from interviewlm.llm import LLMClient, Usage
-from interviewlm.settings import Settings
+from runtime.settings import Settings
 from streams.topics import TopicNames
 from tests.fake_anthropic import FakeAnthropic, Reply
 from tests.unit.evaluation_service.conftest import review_for, session

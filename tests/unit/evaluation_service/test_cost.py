@@ -12,9 +12,9 @@ from datetime import datetime
 
 import pytest
 
+from adapters.llm import LLMClient, estimate_cost
+from agents.evaluation_service import realtime_review, review_request, rubric_from
 from assess.recording import RecordedEvent
-from interviewlm.evaluation_service import realtime_review, review_request, rubric_from
-from interviewlm.llm import LLMClient, estimate_cost
 from interviewlm.synthetic import generate_session, plan_sessions
 from tests.fake_anthropic import FakeAnthropic, Reply
 from tests.unit.evaluation_service.conftest import review_for

@@ -7,6 +7,9 @@ from typing import Any
 
 import pytest
 
+from adapters.db.evaluations_repo import evaluation_id_for
+from adapters.llm import LLMClient
+from adapters.reports import ReportFormatUnsupported
 from agents.evaluation import (
     EvaluationHandler,
     Evaluator,
@@ -15,12 +18,9 @@ from agents.evaluation import (
     completion_message,
 )
 from agents.messages import OutMessage, RawMessage
-from interviewlm.db.evaluations_repo import evaluation_id_for
-from interviewlm.errors import PermanentError
-from interviewlm.llm import LLMClient
-from interviewlm.metrics import REGISTRY
-from interviewlm.reports import ReportFormatUnsupported
-from interviewlm.settings import Settings, load_settings
+from runtime.errors import PermanentError
+from runtime.metrics import REGISTRY
+from runtime.settings import Settings, load_settings
 from streams.codec import decode
 from streams.events import Event
 from streams.topics import TopicNames

@@ -8,17 +8,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interviewlm.db.evaluations_repo import StoredEvaluation, ThetaPoint
-from interviewlm.evaluation_service import Review, redact_terms, rubric_from, score
-from interviewlm.reports import (
+from adapters.db.evaluations_repo import StoredEvaluation, ThetaPoint
+from adapters.reports import (
     ReportData,
     ReportFormatUnsupported,
     check_format,
     render_report,
     timeline_entries,
 )
-from interviewlm.reports.svg import theta_chart
-from interviewlm.settings import load_settings
+from adapters.reports.svg import theta_chart
+from agents.evaluation_service import Review, redact_terms, rubric_from, score
+from runtime.settings import load_settings
 from tests.unit.evaluation_service.conftest import session
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=UTC)

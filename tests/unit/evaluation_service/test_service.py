@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from assess.evaluation import DIMENSIONS, final_code
-from interviewlm.analysis import run_static_analysis
-from interviewlm.evaluation_service import (
+from adapters.analysis import run_static_analysis
+from adapters.llm import LLMClient, LLMUnavailable
+from agents.evaluation_service import (
     Review,
     realtime_review,
     recording_digest,
@@ -17,8 +17,8 @@ from interviewlm.evaluation_service import (
     rubric_from,
     score,
 )
-from interviewlm.llm import LLMClient, LLMUnavailable
-from interviewlm.settings import load_settings
+from assess.evaluation import DIMENSIONS, final_code
+from runtime.settings import load_settings
 from tests.fake_anthropic import FakeAnthropic, Reply
 from tests.unit.evaluation_service.conftest import EMAIL, NAME, review_for, session
 

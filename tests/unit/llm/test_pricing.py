@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewlm.llm import (
+from adapters.llm import (
     BATCH_DISCOUNT,
     DEFAULT_PRICES,
     BudgetExceeded,
@@ -14,7 +14,7 @@ from interviewlm.llm import (
     Usage,
     estimate_cost,
 )
-from interviewlm.settings import load_settings
+from runtime.settings import load_settings
 
 MILLION = 1_000_000
 

@@ -9,8 +9,7 @@ import httpx2
 import pytest
 from anthropic.types import Message
 
-from interviewlm.errors import PermanentError, TransientError
-from interviewlm.llm import (
+from adapters.llm import (
     BudgetExceeded,
     LLMClient,
     LLMError,
@@ -21,8 +20,9 @@ from interviewlm.llm import (
     StructuredRequest,
     translate_error,
 )
-from interviewlm.llm.request import UnusableReply, parse_tool_input, usage_from_sdk
-from interviewlm.settings import load_settings
+from adapters.llm.request import UnusableReply, parse_tool_input, usage_from_sdk
+from runtime.errors import PermanentError, TransientError
+from runtime.settings import load_settings
 
 REQUEST = StructuredRequest(model="claude-haiku-4-5", system="You grade answers.",
                             rubric="5 = complete", user="The answer.", tool_name="grade",

@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.db.deliveries_repo import Claim, ClaimState
+from adapters.notify import Delivery
 from agents.messages import RawMessage
-from interviewlm.db.deliveries_repo import Claim, ClaimState
-from interviewlm.notify import Delivery
 from streams.codec import decode
 from streams.events import Event
 

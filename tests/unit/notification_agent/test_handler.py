@@ -8,6 +8,12 @@ from typing import Any
 import asyncpg
 import pytest
 
+from adapters.notify import (
+    InvalidNotification,
+    PermanentDeliveryError,
+    TransientDeliveryError,
+    plan_deliveries,
+)
 from agents.notification import (
     DeliveriesFailed,
     DeliveriesRefused,
@@ -16,13 +22,7 @@ from agents.notification import (
     notification_policy,
 )
 from agents.retry import NOTIFICATION_POLICY
-from interviewlm.errors import TransientError
-from interviewlm.notify import (
-    InvalidNotification,
-    PermanentDeliveryError,
-    TransientDeliveryError,
-    plan_deliveries,
-)
+from runtime.errors import TransientError
 from tests.unit.notification_agent.fakes import MemoryStore, ScriptedSender, message
 from tests.unit.notify.samples import (
     CANDIDATE_EMAIL,

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 
+from adapters.db.deliveries_repo import Claim, ClaimState, DeliveriesRepo
+from adapters.db.migrate import migrate
 from agents.notification import DeliveriesFailed, NotificationHandler
-from interviewlm.db.deliveries_repo import Claim, ClaimState, DeliveriesRepo
-from interviewlm.db.migrate import migrate
 from tests.unit.notification_agent.fakes import ScriptedSender, message
 from tests.unit.notify.samples import evaluation, make_settings
 

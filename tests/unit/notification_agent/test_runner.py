@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from adapters.db.failed_jobs import FailedJob
+from adapters.notify import PermanentDeliveryError, TransientDeliveryError
 from agents.jobs import JobRunner, attempt_of
 from agents.messages import OutMessage, RawMessage
 from agents.notification import WORKER, NotificationHandler, notification_policy
-from interviewlm.db.failed_jobs import FailedJob
-from interviewlm.notify import PermanentDeliveryError, TransientDeliveryError
 from streams.topics import TopicNames
 from tests.unit.notification_agent.fakes import MemoryStore, ScriptedSender, message
 from tests.unit.notify.samples import evaluation, invitation, make_settings

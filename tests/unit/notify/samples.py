@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from interviewlm.settings import Settings
+from runtime.settings import Settings
 
 TS = "2025-11-13T10:30:00Z"
 CANDIDATE_EMAIL = "ada.lovelace@example.com"
@@ -43,7 +43,7 @@ def make_settings(**overrides: Any) -> Settings:
 
 def notifications_count(channel: str, outcome: str) -> float:
     """Current value of ``interviewlm_notifications_total{channel, outcome}``."""
-    from interviewlm.metrics import REGISTRY
+    from runtime.metrics import REGISTRY
 
     value = REGISTRY.get_sample_value("interviewlm_notifications_total",
                                       {"channel": channel, "outcome": outcome})

@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from interviewlm.errors import PermanentError, TransientError
-from interviewlm.notify import (
+from adapters.notify import (
     InvalidNotification,
     NotificationError,
     PermanentDeliveryError,
     TransientDeliveryError,
     check_address,
 )
-from interviewlm.notify._http import classify_status, parse_retry_after
+from adapters.notify._http import classify_status, parse_retry_after
+from runtime.errors import PermanentError, TransientError
 
 
 def test_error_tree() -> None:

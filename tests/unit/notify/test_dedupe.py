@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interviewlm.notify import plan_deliveries
+from adapters.notify import plan_deliveries
 from tests.unit.notify.samples import evaluation, invitation, make_settings
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviewlm.notify import Delivery, EmailSender, PermanentDeliveryError, plan_deliveries
+from adapters.notify import Delivery, EmailSender, PermanentDeliveryError, plan_deliveries
 from tests.unit.notify.samples import (
     CANDIDATE_EMAIL,
     INVITE_LINK,

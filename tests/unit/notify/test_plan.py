@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from interviewlm.notify import (
+from adapters.notify import (
     Delivery,
     InvalidNotification,
     PermanentDeliveryError,

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from interviewlm.notify import sign, verify_signature
-from interviewlm.notify.signing import compute_signature
+from adapters.notify import sign, verify_signature
+from adapters.notify.signing import compute_signature
 
 SECRET = "whsec_unit"
 BODY = b'{"id":"k","type":"interview-invited"}'

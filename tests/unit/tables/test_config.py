@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from assess.irt import Grid
-from interviewlm.settings import Settings
+from runtime.settings import Settings
 from tables.config import ReducerConfig, reducer_config
 
 

@@ -1,0 +1,1 @@
+"""Shared basics with no business logic: settings, logs, metrics, the error tree."""
