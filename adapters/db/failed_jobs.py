@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -88,11 +89,21 @@ class FailedJobStore:
             "UPDATE internal.failed_jobs SET status = 'retried', retried_at = now()"
             " WHERE id = $1", job_id)
 
-    async def purge(self, *, topic: str | None = None) -> int:
-        result = await self.db.execute(
-            "DELETE FROM internal.failed_jobs WHERE ($1::text IS NULL OR source_topic = $1)",
-            topic)
-        return int(str(result).split()[-1])
+    async def ids(self, *, topic: str | None = None, status: str | None = None,
+                  among: builtins.list[int] | None = None) -> builtins.list[int]:
+        """Ids of the rows matching every filter given (``among``: only these ids)."""
+        rows = await self.db.fetch(
+            "SELECT id FROM internal.failed_jobs"
+            " WHERE ($1::text IS NULL OR source_topic = $1)"
+            " AND ($2::text IS NULL OR status = $2)"
+            " AND ($3::bigint[] IS NULL OR id = ANY($3)) ORDER BY id", topic, status, among)
+        return [int(r["id"]) for r in rows]
+
+    async def delete(self, ids: builtins.list[int]) -> builtins.list[int]:
+        """Delete exactly the rows named by ``ids``; returns the ids that were deleted."""
+        rows = await self.db.fetch(
+            "DELETE FROM internal.failed_jobs WHERE id = ANY($1::bigint[]) RETURNING id", ids)
+        return sorted(int(r["id"]) for r in rows)
 
     async def count(self) -> int:
         return int(await self.db.fetchval("SELECT count(*) FROM internal.failed_jobs"))

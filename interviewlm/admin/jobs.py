@@ -70,7 +70,7 @@ async def load_jobs(settings: Settings, page: int = 1, per_page: int = PER_PAGE)
 async def retry_one(settings: Settings, job_id: int) -> list[int]:
     """Republish one job to its source topic; returns ``[job_id]`` if it was retried."""
     async with _connection(settings) as conn:
-        return await retry_jobs(settings, FailedJobStore(conn), [job_id])
+        return (await retry_jobs(settings, FailedJobStore(conn), [job_id])).retried
 
 
 async def retry_all(settings: Settings) -> list[int]:
@@ -78,11 +78,10 @@ async def retry_all(settings: Settings) -> list[int]:
     async with _connection(settings) as conn:
         store = FailedJobStore(conn)
         ids = [int(j["id"]) for j in await store.list(status="failed", limit=RETRY_ALL_LIMIT)]
-        return await retry_jobs(settings, store, ids)
+        return (await retry_jobs(settings, store, ids)).retried
 
 
 async def purge_job(settings: Settings, job_id: int) -> bool:
     """Delete one failed job; True when a row was deleted."""
     async with _connection(settings) as conn:
-        result = await conn.execute("DELETE FROM internal.failed_jobs WHERE id = $1", job_id)
-    return str(result).split()[-1] != "0"
+        return bool(await FailedJobStore(conn).delete([job_id]))

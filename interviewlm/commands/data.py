@@ -11,7 +11,7 @@ from typing import Any
 
 from runtime.settings import Settings, load_settings
 
-__all__ = ["add_commands", "read_events", "simulate_and_publish"]
+__all__ = ["add_commands", "decode_json_columns", "read_events", "simulate_and_publish"]
 
 
 def add_commands(sub: Any) -> None:
@@ -170,12 +170,24 @@ def cmd_irt(args: argparse.Namespace) -> int:
     return 0
 
 
+async def decode_json_columns(conn: Any) -> None:
+    """Make ``conn`` return json/jsonb columns as Python values, not JSON text.
+
+    asyncpg hands both types back as ``str`` by default, which ``json.dumps``
+    would then print as a string containing JSON.
+    """
+    for type_name in ("json", "jsonb"):
+        await conn.set_type_codec(type_name, encoder=json.dumps, decoder=json.loads,
+                                  schema="pg_catalog")
+
+
 def cmd_metrics(args: argparse.Namespace) -> int:
     async def run() -> Any:
         from adapters.db.pool import connect
 
         conn = await connect(load_settings())
         try:
+            await decode_json_columns(conn)
             return await conn.fetchrow(
                 "SELECT * FROM internal.session_metrics WHERE session_id = $1", args.session_id)
         finally:
