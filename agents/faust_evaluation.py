@@ -112,9 +112,9 @@ def register_evaluation_agent(app: faust.App, settings: Settings) -> list[Any]:
     """Agents for ``evaluation`` and ``evaluation-urgent`` (and retries), and the batch timer."""
     resources = _Resources(app, settings)
     agents = register_job_agents(app, settings, "evaluation-agent", [EVALUATION],
-                                 resources.runner)
+                                 resources.runner, agent="evaluation")
     agents += register_job_agents(app, settings, "evaluation-urgent-agent",
-                                  [EVALUATION_URGENT], resources.runner)
+                                  [EVALUATION_URGENT], resources.runner, agent="evaluation")
     if not settings.offline and settings.llm_batch_enabled:
         @app.timer(settings.llm_batch_interval_seconds, name="evaluation-llm-batches")
         async def llm_batches() -> None:

@@ -18,11 +18,13 @@ from adapters.db.migrate import migrate
 from adapters.db.pool import create_pool
 from adapters.llm import LLMClient
 from adapters.prompt_classifier import PromptClassifier
+from agents.active_sessions import ActiveSessions
 from agents.batching import consume_in_batches
 from agents.commit_guard import commit_guard
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.interview import WORKER, InterviewProcessor
 from runtime.errors import TransientError
+from runtime.metrics import ACTIVE_SESSIONS, DB_WRITE_BATCH
 from runtime.settings import Settings
 from streams.topics import INTERVIEW
 from tables.config import reducer_config
@@ -64,6 +66,11 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
     table = app.Table(SESSION_TABLE, default=None, partitions=partitions, schema=raw,
                       key_type=bytes, value_type=bytes)
     outbox = FaustOutbox(app)
+    active = ActiveSessions()
+
+    @app.on_partitions_revoked.connect
+    async def forget_revoked(sender: Any, revoked: Any, **_: Any) -> None:
+        ACTIVE_SESSIONS.set(active.revoke((tp.topic, tp.partition) for tp in revoked))
 
     @app.agent(topic, name="interview-agent")
     async def interview_agent(stream: faust.StreamT[bytes]) -> None:
@@ -74,7 +81,7 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
             async with pool.acquire() as conn:
                 await migrate(conn)
             processor = InterviewProcessor(
-                store=TableStore(table), send=outbox.send, write=_writer(pool),
+                store=TableStore(table), send=outbox.send, write=_writer(pool, active),
                 items=CachedItemBank(pool), reducer_config=reducer_config(settings),
                 lanes=settings.worker_concurrency, max_bytes=settings.max_message_bytes,
                 names=settings.topics,
@@ -83,7 +90,7 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
             async def handle(events: Any) -> None:
                 started = time.perf_counter()
                 result = await processor.process_batch(raw_messages(events))
-                record_batch_metrics("interview", INTERVIEW, result.outcomes,
+                record_batch_metrics("interview", settings.topics(INTERVIEW), result.outcomes,
                                      result.dead_letters, time.perf_counter() - started)
 
             await consume_in_batches(stream, settings.batch_max_events,
@@ -98,7 +105,7 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
     return interview_agent
 
 
-def _writer(pool: Any) -> Any:
+def _writer(pool: Any, active: ActiveSessions) -> Any:
     import asyncpg
 
     async def write(writes: InterviewWrites, failed: list[FailedJob]) -> None:
@@ -109,6 +116,8 @@ def _writer(pool: Any) -> Any:
         except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
                 asyncpg.CannotConnectNowError) as exc:
             raise TransientError(f"PostgreSQL write failed: {type(exc).__name__}") from exc
+        DB_WRITE_BATCH.observe(len(writes) + len(failed))
+        ACTIVE_SESSIONS.set(active.observe(writes))
 
     return write
 

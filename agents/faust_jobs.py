@@ -37,21 +37,23 @@ class _Shared:
 
 
 def register_job_agents(app: faust.App, settings: Settings, name: str, topics: list[str],
-                        factory: RunnerFactory, batch: int = 50) -> list[Any]:
-    """``name`` consumes ``topics`` (base names) and, in a second agent, their retries."""
+                        factory: RunnerFactory, batch: int = 50, *, agent: str) -> list[Any]:
+    """``name`` consumes ``topics`` (base names) and, in a second agent, their retries;
+    metrics carry ``agent`` (the ``--agents`` name) and the prefixed source topic."""
     shared = _Shared(factory, FaustOutbox(app))
     agents = []
     for suffix, bases in (("", topics), ("-retry", [retry_topic(t) for t in topics])):
         channel = app.topic(*[settings.topics(t) for t in bases], key_type=bytes,
                             value_type=bytes, key_serializer="raw", value_serializer="raw")
 
-        async def consume(stream: faust.StreamT[bytes], metric_topic: str = bases[0]) -> None:
+        async def consume(stream: faust.StreamT[bytes],
+                          metric_topic: str = settings.topics(topics[0])) -> None:
             runner = await shared.runner()
 
             async def handle(events: Any) -> None:
                 started = time.perf_counter()
                 result = await runner.process(raw_messages(events))
-                record_batch_metrics(name, metric_topic, result.outcomes, result.dead_letters,
+                record_batch_metrics(agent, metric_topic, result.outcomes, result.dead_letters,
                                      time.perf_counter() - started)
 
             await consume_in_batches(stream, batch, settings.batch_within_seconds, handle,

@@ -91,7 +91,8 @@ class _Resources:
 def register_notification_agent(app: faust.App, settings: Settings) -> list[Any]:
     """The ``notification`` job agent and its retry agent; resources close on shutdown."""
     resources = _Resources(settings)
-    agents = register_job_agents(app, settings, WORKER, [NOTIFICATION], resources.runner)
+    agents = register_job_agents(app, settings, WORKER, [NOTIFICATION], resources.runner,
+                                 agent="notification")
 
     async def close(sender: Any, **_: Any) -> None:
         await resources.close()

@@ -10,6 +10,7 @@ import faust
 
 from agents.messages import DeadLetter, OutMessage, RawMessage
 from runtime.metrics import DEAD_LETTERS, EVENTS_PROCESSED, PROCESSING_DURATION
+from streams.topics import source_topic
 
 __all__ = ["FaustOutbox", "finish_batch", "raw_messages", "record_batch_metrics"]
 
@@ -65,8 +66,10 @@ class FaustOutbox:
 
 def record_batch_metrics(agent: str, topic: str, outcomes: dict[tuple[str, str], int],
                          dead_letters: Sequence[DeadLetter], seconds: float) -> None:
+    """``agent`` is the name ``--agents`` takes; ``topic`` the actual (prefixed) source
+    topic, the same name dead letters, retries and consumer lag are labelled with."""
     PROCESSING_DURATION.labels(agent).observe(seconds)
     for (event_type, outcome), n in outcomes.items():
         EVENTS_PROCESSED.labels(topic, event_type, outcome).inc(n)
     for letter in dead_letters:
-        DEAD_LETTERS.labels(letter.message.topic, letter.reason).inc()
+        DEAD_LETTERS.labels(source_topic(letter.message.topic), letter.reason).inc()

@@ -28,7 +28,7 @@ from runtime.metrics import RETRIES
 from streams.codec import decode
 from streams.errors import ContractError
 from streams.events import Event
-from streams.topics import TopicNames, dead_letter_topic, retry_topic
+from streams.topics import TopicNames, dead_letter_topic, retry_topic, source_topic
 
 __all__ = ["JobHandler", "JobRunner", "attempt_of", "due_at"]
 
@@ -120,7 +120,7 @@ class JobRunner:
         topic = self.names(retry_topic(self._base_topic(msg)))
         result.out.append(OutMessage(topic, msg.key, msg.value, headers))
         result.count(event.type, "retry")
-        RETRIES.labels(self._base_topic(msg)).inc()
+        RETRIES.labels(source_topic(msg.topic)).inc()
 
     def _dead(self, result: BatchResult, msg: RawMessage, reason: str, exc: BaseException,
               event_type: str, attempts: int = 1, with_trace: bool = False) -> None:

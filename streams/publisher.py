@@ -40,10 +40,14 @@ def _json_bytes(obj: Any) -> bytes:
 class EventPublisher:
     """An async producer for the platform's events (``async with`` or start/stop).
 
+    Topics are named by their base name (``"interview"``) and sent to
+    ``topic_prefix + base``, the names the workers read under ``TOPIC_PREFIX``.
     ``client_kwargs`` go to ``AIOKafkaProducer`` (security protocol, SASL, SSL).
     """
 
-    def __init__(self, bootstrap_servers: str, **client_kwargs: Any) -> None:
+    def __init__(self, bootstrap_servers: str, *, topic_prefix: str = "",
+                 **client_kwargs: Any) -> None:
+        self.topic_prefix = topic_prefix
         self._producer = AIOKafkaProducer(
             bootstrap_servers=bootstrap_servers,
             acks="all",
@@ -61,22 +65,30 @@ class EventPublisher:
         await self.stop()
 
     async def start(self) -> None:
-        await self._producer.start()
+        """Connect; on failure the producer is closed before the error goes on."""
+        try:
+            await self._producer.start()
+        except BaseException:
+            await self._producer.stop()  # else aiokafka warns of an unclosed producer
+            raise
 
     async def stop(self) -> None:
         await self._producer.stop()
 
     async def publish(self, event: Event, *, topic: str | None = None) -> None:
-        """Send one validated event to its topic (or ``topic``), keyed by session id."""
+        """Send one validated event to its topic (or the base name ``topic``), keyed by
+        session id; the prefix is added here."""
         priority = getattr(event.data, "priority", 1)
         target = topic or topic_for_type(event.type, priority=priority)
         if event.type not in TOPIC_EVENT_TYPES.get(target, frozenset({event.type})):
             raise ValueError(f"{event.type} events do not belong on topic {target!r}")
-        await self._producer.send(target, encode(event), key=session_key(event))
+        await self._producer.send(self.topic_prefix + target, encode(event),
+                                  key=session_key(event))
 
     async def publish_raw(self, topic: str, key: bytes | None, value: bytes,
                           headers: list[tuple[str, bytes]] | None = None) -> None:
-        """Send bytes as they are (dead-letter retries republish the original payload)."""
+        """Send bytes as they are to the actual topic ``topic`` (no prefix is added):
+        dead-letter retries republish the original payload where it came from."""
         await self._producer.send(topic, value, key=key, headers=headers)
 
     async def flush(self) -> None:

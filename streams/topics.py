@@ -12,6 +12,7 @@ __all__ = [
     "TopicNames",
     "dead_letter_topic",
     "retry_topic",
+    "source_topic",
     "topic_for_type",
 ]
 
@@ -51,6 +52,18 @@ def dead_letter_topic(topic: str) -> str:
 def retry_topic(topic: str) -> str:
     """Where failed jobs from ``topic`` wait for their next attempt."""
     return f"{topic}.retry"
+
+
+def source_topic(actual: str) -> str:
+    """``"eco.interview.retry"`` -> ``"eco.interview"``: the topic a job belongs to.
+
+    The prefix stays: this is the name metric labels, alerts, dashboards and the
+    admin board use, so one topic has one name everywhere under any prefix.
+    """
+    for suffix in (".retry", ".dlq"):
+        if actual.endswith(suffix):
+            return actual[: -len(suffix)]
+    return actual
 
 
 def topic_for_type(event_type: str, *, priority: int = 1, urgent_priority: int = 8) -> str:

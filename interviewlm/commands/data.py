@@ -77,6 +77,7 @@ async def _publish(settings: Settings, events: list[dict[str, Any]],
 
     validated = [decode(json.dumps(e).encode()) for e in events]  # fail before sending any
     async with EventPublisher(settings.kafka_bootstrap_servers,
+                              topic_prefix=settings.topic_prefix,
                               **client_kwargs(settings)) as publisher:
         bar = _progress(len(validated)) if progress else None
         for event in validated:

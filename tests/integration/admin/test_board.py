@@ -112,7 +112,7 @@ def test_workers_and_throughput(board: Board, published: int) -> None:
 
     def processed() -> float | None:
         stats = board.http.api("/admin/api/stats")
-        total = sum(r["total"] for r in stats["by_topic"] if r["topic"] == "interview")
+        total = sum(r["total"] for r in stats["by_topic"] if r["topic"] == board.interview_topic)
         return total if total >= published else None
 
     wait_for(processed, 60, "every published message counted as processed")

@@ -166,3 +166,55 @@ def test_board_quantiles_agree_with_promql(stack: StackInfo, worker: WorkerProce
         ours = histogram_quantile(q, buckets)
         assert promql is not None and ours is not None
         assert ours == pytest.approx(promql, rel=1e-9), q
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _alert_expr(name: str) -> str:
+    import yaml
+
+    rules = yaml.safe_load((ROOT / "deploy/prometheus/alerts.yml").read_text())
+    return next(r["expr"] for g in rules["groups"] for r in g["rules"]
+                if r.get("alert") == name)
+
+
+def _dashboard_targets(needle: str) -> list[str]:
+    board = json.loads((ROOT / "deploy/grafana/dashboards/interviewlm.json").read_text())
+    return [t["expr"] for p in board["panels"] for t in p.get("targets", [])
+            if needle in t["expr"] and "$topic" in t["expr"]]
+
+
+def test_one_topic_name_under_a_prefix_in_metrics_alerts_and_dashboard(
+        stack: StackInfo, worker: WorkerProcess, prometheus: Prometheus,
+        topic_prefix: str) -> None:
+    """Under TOPIC_PREFIX every topic label is the prefixed name, so the dead-letter
+    ratio alert matches and a topic picked in the dashboard keeps its dead letters."""
+    from tests.support.kafka import publish_raw
+
+    topic = f"{topic_prefix}interview"
+    plans = plan_sessions(3, 14, prefix="names")
+    events = [e for p in plans for e in generate_session(p).events]
+    events = events[:-1]  # the last session never completes: it stays active
+    # Two rounds: rate() needs a scraped sample before the increase it measures.
+    for part, bad in ((events[:5], 1), (events[5:], 7)):
+        asyncio.run(publish_json(stack.bootstrap_servers, topic, part))
+        asyncio.run(publish_raw(stack.bootstrap_servers, topic, [(b"bad", b"{not json")] * bad))
+        wait_for(lambda n=bad: prometheus.value("sum(interviewlm_dead_letters_total)")
+                 == (1.0 if n == 1 else 8.0), 90, "dead letters scraped")
+    for metric in ("interviewlm_events_processed_total", "interviewlm_dead_letters_total"):
+        assert {r["metric"]["topic"] for r in prometheus.query(metric)} == {topic}, metric
+    agents = {r["metric"]["agent"]
+              for r in prometheus.query("interviewlm_processing_duration_seconds_count")}
+    assert agents == {"interview"}
+
+    ratio = wait_for(lambda: prometheus.query(_alert_expr("InterviewLMDeadLetterRatioHigh")),
+                     30, "the dead-letter ratio alert expression to match")
+    assert [r["metric"]["topic"] for r in ratio] == [topic]
+    for expr in _dashboard_targets("interviewlm_dead_letters_total"):
+        picked = expr.replace("$topic", topic).replace("$__rate_interval", "1m")
+        assert prometheus.query(picked), picked
+
+    assert prometheus.value("interviewlm_active_sessions") == 1.0
+    assert (prometheus.value("sum(interviewlm_db_write_batch_rows_count)") or 0) >= 1
+    assert (prometheus.value("sum(interviewlm_db_write_batch_rows_sum)") or 0) >= len(events)
