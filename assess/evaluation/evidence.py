@@ -7,9 +7,10 @@ cut to :data:`MAX_SNIPPET_LINES` lines (and a character cap) so reports stay rea
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from assess.evaluation.result import Evidence, EvidenceKind
+from assess.privacy import Scrubber
 from assess.recording import RecordedEvent
 
 __all__ = [
@@ -81,14 +82,22 @@ def make_evidence(
         file_path=file_path, line=line, value=value)
 
 
-def redact_evidence(items: Iterable[Evidence],
-                    redact: Callable[[str], str]) -> tuple[Evidence, ...]:
-    """The same items with ``redact`` applied to descriptions and snippets."""
+def redact_evidence(items: Iterable[Evidence], scrubber: Scrubber) -> tuple[Evidence, ...]:
+    """The same items with personal data scrubbed from descriptions and snippets.
+
+    A code snippet with a file path is scrubbed as code (only its comments and strings
+    can change); every other text as plain text. Nothing but the personal data changes.
+    """
     out = []
     for item in items:
-        snippet = None if item.snippet is None else truncate_snippet(redact(item.snippet))
+        snippet = item.snippet
+        if snippet is not None:
+            cleaned = (scrubber.code(snippet, item.file_path)
+                       if item.kind == "code_snippet" and item.file_path
+                       else scrubber.text(snippet))
+            snippet = truncate_snippet(cleaned) if cleaned != snippet else snippet
         out.append(Evidence(
-            kind=item.kind, description=redact(item.description), timestamp=item.timestamp,
-            event_id=item.event_id, event_type=item.event_type, snippet=snippet,
-            file_path=item.file_path, line=item.line, value=item.value))
+            kind=item.kind, description=scrubber.text(item.description),
+            timestamp=item.timestamp, event_id=item.event_id, event_type=item.event_type,
+            snippet=snippet, file_path=item.file_path, line=item.line, value=item.value))
     return tuple(out)

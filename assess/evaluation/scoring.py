@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from assess.codetext import code_identifiers
 from assess.evaluation.ai_collaboration import score_ai_collaboration
 from assess.evaluation.code_quality import score_code_quality
 from assess.evaluation.combine import combine
@@ -30,7 +31,7 @@ from assess.evaluation.problem_solving import score_problem_solving
 from assess.evaluation.result import DimensionResult, Evaluation, Flag
 from assess.evaluation.rubric import DEFAULT_RUBRIC, DIMENSIONS, Rubric
 from assess.evaluation.session import SessionView
-from assess.privacy import scrub
+from assess.privacy import Scrubber
 from assess.recording import RecordedEvent
 
 __all__ = ["MIN_EVENTS", "MIN_TEST_RUNS", "score_session"]
@@ -66,10 +67,11 @@ def score_session(
         drafts = [_with_llm(draft, llm.get(draft.name), view) for draft in drafts]
     else:
         flags.append(Flag("offline_mode", "no LLM review; deterministic methods only"))
+    scrubber = Scrubber.build(redact, code_identifiers((f.path, f.content) for f in view.files))
     results: list[DimensionResult] = []
     for draft in sorted(drafts, key=lambda d: DIMENSIONS.index(d.name)):
         result, dimension_flags = combine(draft, rubric)
-        results.append(_redacted(result, list(redact)))
+        results.append(_redacted(result, scrubber))
         flags.extend(dimension_flags)
     return _evaluation(view, rubric, results, flags, (model or "unknown") if online else None)
 
@@ -100,9 +102,9 @@ def _evidence_flags(view: SessionView) -> list[Flag]:
     return flags
 
 
-def _redacted(result: DimensionResult, known: list[str]) -> DimensionResult:
-    """The result with personal data scrubbed from its evidence texts."""
-    evidence = redact_evidence(result.evidence, lambda text: scrub(text, known))
+def _redacted(result: DimensionResult, scrubber: Scrubber) -> DimensionResult:
+    """The result with personal data scrubbed from its evidence texts (code kept as is)."""
+    evidence = redact_evidence(result.evidence, scrubber)
     return DimensionResult(result.name, result.weight, result.score, result.confidence,
                            result.breakdown, evidence, result.spread, result.agrees)
 
