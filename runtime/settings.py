@@ -75,9 +75,9 @@ class Settings(BaseSettings):
     llm_prompt_classifier: bool = True
 
     # --- IRT / interview agent ---------------------------------------------
-    irt_grid_points: int = Field(61, ge=11, le=1001)
-    irt_grid_min: float = -4.0
-    irt_grid_max: float = 4.0
+    irt_grid_points: int = Field(151, ge=11, le=1001)
+    irt_grid_min: float = -10.0
+    irt_grid_max: float = 10.0
     irt_prior_mean: float = 0.0
     irt_prior_sd: float = Field(1.0, gt=0)
     difficulty_change_threshold: int = Field(2, ge=1, le=9)

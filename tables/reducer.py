@@ -47,6 +47,7 @@ from assess.indicators import (
 from assess.indicators.records import updated
 from assess.irt import (
     Estimate,
+    Grid,
     confidence_band,
     eap,
     initial_log_posterior,
@@ -55,6 +56,7 @@ from assess.irt import (
     unpack,
     update,
 )
+from assess.irt.regrid import unpack_onto
 from assess.items import InvalidItemParameters, ItemLookup, ResolvedItem, resolve_item
 from streams.events import (
     AiInteraction,
@@ -242,10 +244,18 @@ def _progress(changes: Changes, ctx: _Ctx, *, resets_thrashing: bool) -> None:
 
 
 def _log_posterior(state: SessionState, config: ReducerConfig) -> FloatArray:
-    """The stored log posterior, or the prior when there is none yet."""
-    if state.log_posterior:
-        return unpack(state.log_posterior, config.grid)
-    return initial_log_posterior(config.grid)
+    """The stored log posterior on the configured grid, or the prior when there is none.
+
+    A posterior stored on another grid (an older worker's, or one written before states
+    recorded their grid) is moved onto this one first (see :mod:`assess.irt.regrid`).
+    """
+    grid = config.grid
+    if not state.log_posterior:
+        return initial_log_posterior(grid)
+    if state.posterior_grid == grid.spec:
+        return unpack(state.log_posterior, grid)
+    stored = None if state.posterior_grid is None else Grid.from_spec(state.posterior_grid)
+    return unpack_onto(state.log_posterior, stored, grid)
 
 
 # Handlers get the state as it was before the event (bookkeeping changes only fields
@@ -264,8 +274,10 @@ def _session_started(
         question_started=ctx.at,
         runs=start_question(state.runs),
         log_posterior=pack(log_post),
+        posterior_grid=ctx.config.grid.spec,
         theta=est.theta,
         se=est.se,
+        at_bound=est.at_bound,
     )
     _progress(changes, ctx, resets_thrashing=False)
     return []
@@ -345,8 +357,10 @@ def _question_answered(
     right, wrong = score is not None and score >= 0.5, score is not None and score < 0.5
     changes.update(
         log_posterior=pack(log_post),
+        posterior_grid=cfg.grid.spec,
         theta=est.theta,
         se=est.se,
+        at_bound=est.at_bound,
         question_id=data.question_id,
         questions_answered=state.questions_answered + 1,
         scored_responses=state.scored_responses + scored,
@@ -413,7 +427,8 @@ def _recommend(
             )
         )
         changes["difficulty"] = level
-    if not state.estimate_stable and est.se < cfg.stable_se_threshold:
+    # Mass at the grid's edge means theta and SE may be cut short: never stable then.
+    if not state.estimate_stable and est.se < cfg.stable_se_threshold and not est.at_bound:
         effects.append(EstimateStable(state.session_id, est.theta, est.se, ctx.stamp))
         changes["estimate_stable"] = True
 

@@ -44,7 +44,8 @@ class SessionState:
     redelivered event (at or below it) is recognised and skipped. Times are ISO-8601
     strings (``*_at``) or epoch seconds (``question_started``). ``theta`` and ``se`` are
     the EAP estimate and posterior SD in logits (None before the posterior exists);
-    ``difficulty`` is the current 1-10 level.
+    ``difficulty`` is the current 1-10 level. ``at_bound`` is True while the
+    posterior has mass at the edge of its grid (see :func:`assess.irt.eap`).
     """
 
     session_id: str
@@ -57,9 +58,17 @@ class SessionState:
     completed_at: str | None = None
     last_event_at: str | None = None
     log_posterior: bytes = b""
+    #: ``Grid.spec`` of the grid ``log_posterior`` was computed on; None in states
+    #: written before it was recorded (those are on the legacy 61-node [-4, 4] grid).
+    posterior_grid: tuple[float, ...] | None = None
+    #: Item-bank version this session reads item parameters from, pinned when the
+    #: session is first seen so that a bank calibrated mid-interview applies to new
+    #: sessions only; None when no versioned bank was available.
+    bank_version: int | None = None
     theta: float | None = None
     se: float | None = None
     estimate_stable: bool = False
+    at_bound: bool = False
     difficulty: int | None = None
     recommended_difficulty: int | None = None
     question_started: float | None = None

@@ -33,6 +33,7 @@ from assess.irt.model import (
 from assess.irt.posterior import (
     InvalidState,
     eap,
+    edge_mass,
     initial_log_posterior,
     log_likelihood,
     log_posterior_from,
@@ -42,6 +43,7 @@ from assess.irt.posterior import (
     unpack,
     update,
 )
+from assess.irt.regrid import resample, unpack_onto
 
 __all__ = [
     "METHODS",
@@ -59,6 +61,7 @@ __all__ = [
     "default_item_for_difficulty",
     "difficulty_for_b",
     "eap",
+    "edge_mass",
     "estimate",
     "estimate_from_json",
     "initial_log_posterior",
@@ -73,7 +76,9 @@ __all__ = [
     "posterior",
     "prob_correct",
     "recommend_difficulty",
+    "resample",
     "total_information",
     "unpack",
+    "unpack_onto",
     "update",
 ]

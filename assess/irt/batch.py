@@ -4,7 +4,7 @@ JSON input::
 
     {"responses": [{"a": 1.2, "b": 0.3, "c": 0.0, "score": 1}, ...],
      "method": "eap" | "map" | "mle",                       # optional, default "eap"
-     "grid": {"points": 61, "min": -4, "max": 4,            # optional, these defaults
+     "grid": {"points": 151, "min": -10, "max": 10,         # optional, these defaults
               "prior_mean": 0, "prior_sd": 1}}
 
 Per response ``b`` and ``score`` are required; ``a`` defaults to 1 and ``c`` to 0.

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 import numpy as np
 import numpy.typing as npt
 
-from assess.irt.grid import Estimate, Grid
+from assess.irt.grid import EDGE_MASS, Estimate, Grid
 from assess.irt.model import (
     InvalidInput,
     InvalidResponse,
@@ -27,6 +27,7 @@ from assess.irt.model import (
 __all__ = [
     "InvalidState",
     "eap",
+    "edge_mass",
     "initial_log_posterior",
     "log_likelihood",
     "log_posterior_from",
@@ -111,15 +112,25 @@ def posterior(log_post: FloatArray, grid: Grid) -> FloatArray:
     return np.exp(log_post - _log_normaliser(log_post))
 
 
+def edge_mass(weights: FloatArray, grid: Grid) -> float:
+    """Posterior probability within ``EDGE_WIDTH`` logits of either end of the grid."""
+    k = grid.edge_nodes
+    return float(weights[:k].sum() + weights[-k:].sum())
+
+
 def eap(log_post: FloatArray, grid: Grid, n: int | None = None) -> Estimate:
     """Expected a-posteriori theta and posterior SD (both logits) on the grid.
 
     ``n`` is recorded on the estimate as the number of responses, if the caller knows it.
+    ``at_bound`` is set when more than ``EDGE_MASS`` of the posterior sits in the last
+    ``EDGE_WIDTH`` logits at either end: the grid may be cutting the posterior off, so
+    theta is pulled towards the centre and SE is too small (never call it stable).
     """
     weights = posterior(log_post, grid)
     mean = float(weights @ grid.thetas)
     variance = float(weights @ np.square(grid.thetas - mean))
-    return Estimate(theta=mean, se=math.sqrt(max(variance, 0.0)), method="eap", n=n)
+    at_edge = edge_mass(weights, grid) > EDGE_MASS
+    return Estimate(mean, math.sqrt(max(variance, 0.0)), "eap", n, at_bound=at_edge)
 
 
 def map_estimate(log_post: FloatArray, grid: Grid, n: int | None = None) -> Estimate:

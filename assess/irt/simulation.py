@@ -32,6 +32,8 @@ __all__ = [
     "CheckpointStats",
     "SimulationConfig",
     "Trajectories",
+    "draw_answer",
+    "next_item",
     "simulate",
     "summarise",
 ]
@@ -80,7 +82,7 @@ class CheckpointStats:
     mean_se: float
 
 
-def _next_item(rng: np.random.Generator, theta_hat: float, config: SimulationConfig) -> ItemParams:
+def next_item(rng: np.random.Generator, theta_hat: float, config: SimulationConfig) -> ItemParams:
     """Item asked at current estimate ``theta_hat``: jittered a, policy-chosen b, c = 0."""
     a = float(np.clip(rng.normal(1.0, config.a_jitter_sd), 0.5, 1.5))
     if config.bank_items:
@@ -90,7 +92,7 @@ def _next_item(rng: np.random.Generator, theta_hat: float, config: SimulationCon
     return ItemParams(a=a, b=b, c=0.0)
 
 
-def _answer(rng: np.random.Generator, true_theta: float, item: ItemParams) -> float:
+def draw_answer(rng: np.random.Generator, true_theta: float, item: ItemParams) -> float:
     """Score 1.0 with the model probability at the true ability, else 0.0."""
     return 1.0 if rng.random() < float(prob_correct(true_theta, item)) else 0.0
 
@@ -104,8 +106,8 @@ def _run_eap(
     current = eap(state, grid)
     thetas, ses = np.empty(config.n_items), np.empty(config.n_items)
     for i in range(config.n_items):
-        item = _next_item(rng, current.theta, config)
-        state = update(state, grid, item, _answer(rng, true_theta, item))
+        item = next_item(rng, current.theta, config)
+        state = update(state, grid, item, draw_answer(rng, true_theta, item))
         current = eap(state, grid, n=i + 1)
         thetas[i], ses[i] = current.theta, current.se
     return thetas, ses
@@ -118,9 +120,9 @@ def _run_heuristic(
     theta = 0.0
     thetas, ses = np.empty(config.n_items), np.empty(config.n_items)
     for i in range(config.n_items):
-        item = _next_item(rng, theta, config)
+        item = next_item(rng, theta, config)
         step = config.heuristic_step
-        theta += step if _answer(rng, true_theta, item) == 1.0 else -step
+        theta += step if draw_answer(rng, true_theta, item) == 1.0 else -step
         thetas[i], ses[i] = theta, 1.5 / math.sqrt(i + 1)
     return thetas, ses
 

@@ -65,7 +65,7 @@ def test_json_grid_is_honoured() -> None:
 
 def test_json_mle_reports_the_bound() -> None:
     out = estimate_from_json({"responses": [{"b": 0.0, "score": 1}] * 3, "method": "mle"})
-    assert out["at_bound"] is True and out["theta"] == 4.0
+    assert out["at_bound"] is True and out["theta"] == 10.0
 
 
 def test_eap_without_responses_returns_the_prior() -> None:

@@ -58,15 +58,15 @@ def test_mle_of_two_different_items_solves_the_score_equation() -> None:
     assert est.se == pytest.approx(1.0 / math.sqrt(info), rel=1e-9)
 
 
-@pytest.mark.parametrize(("score", "bound"), [(1.0, 4.0), (0.0, -4.0)])
+@pytest.mark.parametrize(("score", "bound"), [(1.0, 10.0), (0.0, -10.0)])
 def test_unanimous_answers_have_no_finite_mle_and_say_so(score: float, bound: float) -> None:
     rs = [Response(ItemParams(1.0, 0.3, 0.2), score)] * 20
     est = mle_estimate(rs)
     assert est.at_bound
     assert est.theta == bound
     assert math.isfinite(est.se) and est.se > 0.0
-    wide = mle_estimate(rs, Grid(points=101, min=-6, max=6))
-    assert wide.at_bound and wide.theta == 1.5 * bound
+    narrow = mle_estimate(rs, Grid(points=101, min=-6, max=6))
+    assert narrow.at_bound and narrow.theta == 0.6 * bound
 
 
 def test_mle_needs_a_response() -> None:

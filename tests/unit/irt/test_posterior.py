@@ -70,7 +70,7 @@ def _moments(nodes: list[float], weights: list[float]) -> tuple[float, float]:
 @given(response_lists)
 def test_posterior_is_a_probability_vector(rs: list[Response]) -> None:
     probs = posterior(_incremental(rs), GRID)
-    assert probs.shape == (61,)
+    assert probs.shape == (GRID.points,)
     assert np.all(probs >= 0.0)
     assert float(probs.sum()) == pytest.approx(1.0, abs=1e-12)
 
@@ -108,7 +108,7 @@ def test_incremental_updates_equal_batch_recomputation(rs: list[Response]) -> No
 
 @given(st.lists(responses, max_size=10))
 def test_eap_matches_plain_python_sum_over_the_same_nodes(rs: list[Response]) -> None:
-    nodes = [-4.0 + 8.0 * i / 60 for i in range(61)]
+    nodes = [-10.0 + 20.0 * i / 150 for i in range(151)]
     ref_theta, ref_sd = _moments(nodes, [_density(t, rs) for t in nodes])
     got = eap(_incremental(rs), GRID)
     assert got.theta == pytest.approx(ref_theta, abs=1e-10)
@@ -118,9 +118,9 @@ def test_eap_matches_plain_python_sum_over_the_same_nodes(rs: list[Response]) ->
 @settings(max_examples=25, deadline=None)
 @given(st.lists(responses, min_size=1, max_size=8))
 def test_eap_matches_fine_trapezoid_integration(rs: list[Response]) -> None:
-    """61 nodes are enough: the posterior mean/SD agree with a 4001-point integral."""
-    n = 4001
-    nodes = [-4.0 + 8.0 * i / (n - 1) for i in range(n)]
+    """The 0.133-logit grid is enough: mean/SD agree with a 6001-point integral."""
+    n = 6001
+    nodes = [-12.0 + 24.0 * i / (n - 1) for i in range(n)]
     dens = [_density(t, rs) for t in nodes]
     dens[0] *= 0.5
     dens[-1] *= 0.5
@@ -166,7 +166,7 @@ def test_update_returns_new_array_and_leaves_input_untouched() -> None:
 def test_prior_only_eap_is_close_to_standard_normal() -> None:
     est = eap(initial_log_posterior(GRID), GRID)
     assert est.theta == pytest.approx(0.0, abs=1e-12)
-    assert est.se == pytest.approx(1.0, abs=2e-3)  # truncated at +-4 sd
+    assert est.se == pytest.approx(1.0, abs=1e-12)  # the grid reaches +-10 sd
 
 
 def test_custom_prior_moves_the_estimate() -> None:
@@ -201,7 +201,7 @@ def test_map_estimate_flags_the_bound() -> None:
     flat = Grid(prior_sd=100.0)
     state = _incremental([Response(ItemParams(1.0, 0.0), 1.0)] * 50, flat)
     est = map_estimate(state, flat)
-    assert est.at_bound and est.theta == 4.0
+    assert est.at_bound and est.theta == 10.0
     assert not map_estimate(_incremental([], flat), flat).at_bound
 
 
@@ -209,7 +209,7 @@ def test_map_estimate_flags_the_bound() -> None:
 def test_pack_unpack_round_trip_is_bit_exact(rs: list[Response]) -> None:
     state = _incremental(rs)
     blob = pack(state)
-    assert len(blob) == 61 * 8
+    assert len(blob) == GRID.points * 8
     restored = unpack(blob, GRID)
     np.testing.assert_array_equal(restored, state)
     restored[0] = 0.0  # writable copy, independent of the bytes
@@ -222,9 +222,9 @@ def test_pack_is_little_endian_float64() -> None:
 
 
 def test_unpack_rejects_wrong_length_and_non_finite_values() -> None:
-    with pytest.raises(InvalidState, match="487 bytes"):
-        unpack(b"\x00" * 487, GRID)
+    with pytest.raises(InvalidState, match="1207 bytes"):
+        unpack(b"\x00" * 1207, GRID)
     with pytest.raises(InvalidState, match="NaN"):
-        unpack(np.full(61, np.nan).tobytes(), GRID)
+        unpack(np.full(GRID.points, np.nan).tobytes(), GRID)
     with pytest.raises(InvalidState, match="bytes"):
         unpack("not bytes", GRID)  # type: ignore[arg-type]

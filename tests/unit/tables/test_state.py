@@ -39,7 +39,7 @@ def test_round_trip_is_exact_and_byte_stable() -> None:
     back = decode_state(raw)
     assert back == state
     assert encode_state(back) == raw
-    assert raw.endswith(state.log_posterior) and len(state.log_posterior) == 61 * 8
+    assert raw.endswith(state.log_posterior) and len(state.log_posterior) == 151 * 8
     assert isinstance(back.runs.latest, tuple) and isinstance(back.usage.code_memory, tuple)
 
 
@@ -48,7 +48,8 @@ def test_header_is_json_and_posterior_is_raw_float64() -> None:
     (length,) = struct.unpack_from("<I", raw)
     header = json.loads(raw[4 : 4 + length])
     assert "log_posterior" not in header and header["session_id"] == "sess-1"
-    assert len(raw) == 4 + length + 61 * 8
+    assert len(raw) == 4 + length + 151 * 8
+    assert header["posterior_grid"] == [151, -10.0, 10.0, 0.0, 1.0]
 
 
 def test_decodes_the_first_version_and_ignores_unknown_keys() -> None:
