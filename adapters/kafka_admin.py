@@ -1,16 +1,22 @@
-"""Kafka client options from settings, and creation of the topics we use."""
+"""Kafka client options from settings, creation of the topics we use, and a
+publisher whose connection failure is our :class:`KafkaUnavailable`."""
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError
 
 from runtime.settings import Settings
+from streams.publisher import EventPublisher
 
-__all__ = ["KafkaUnavailable", "client_kwargs", "ensure_topics", "topic_partitions"]
+__all__ = ["KafkaUnavailable", "client_kwargs", "ensure_topics", "open_publisher",
+           "topic_partitions"]
 
 
 class KafkaUnavailable(RuntimeError):
@@ -33,6 +39,24 @@ def client_kwargs(settings: Settings) -> dict[str, Any]:
         password = settings.kafka_sasl_password
         kwargs["sasl_plain_password"] = password.get_secret_value() if password else None
     return kwargs
+
+
+@asynccontextmanager
+async def open_publisher(settings: Settings) -> AsyncIterator[EventPublisher]:
+    """A started :class:`EventPublisher` for ``settings`` (its brokers, security and
+    ``TOPIC_PREFIX``); an unreachable broker raises :class:`KafkaUnavailable`."""
+    publisher = EventPublisher(settings.kafka_bootstrap_servers,
+                               topic_prefix=settings.topic_prefix, **client_kwargs(settings))
+    try:
+        await publisher.start()
+    except (KafkaError, OSError) as exc:
+        raise KafkaUnavailable(
+            f"Kafka at {settings.kafka_bootstrap_servers} is unreachable: {type(exc).__name__}"
+        ) from None
+    try:
+        yield publisher
+    finally:
+        await publisher.stop()
 
 
 async def _admin(settings: Settings, timeout_ms: int = 10000) -> AIOKafkaAdminClient:

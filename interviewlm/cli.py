@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
@@ -31,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # A command's failures reach the user as one line from its exception; aiokafka
+    # would also log each failed connection attempt to stderr. (A worker's own
+    # logging config sets aiokafka's level again once Faust starts.)
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     try:
         return int(args.handler(args) or 0)
     except KeyboardInterrupt:

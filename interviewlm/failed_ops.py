@@ -15,9 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from adapters.db.failed_jobs import FailedJobStore
-from adapters.kafka_admin import client_kwargs
+from adapters.kafka_admin import open_publisher
 from runtime.settings import Settings
-from streams.publisher import EventPublisher
 
 __all__ = [
     "NoSuchJob",
@@ -111,8 +110,7 @@ async def retry_jobs(settings: Settings, store: FailedJobStore, ids: list[int]) 
             jobs.append(job)
     if not jobs:
         return outcome
-    async with EventPublisher(settings.kafka_bootstrap_servers,
-                              **client_kwargs(settings)) as publisher:
+    async with open_publisher(settings) as publisher:
         for job in jobs:
             headers = [("x-retry-of-failed-job", str(job["id"]).encode())]
             await publisher.publish_raw(job["source_topic"], job["message_key"],

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from interviewlm.commands.inputs import named, read_text
 from runtime.settings import Settings, load_settings
 
 __all__ = ["add_commands", "decode_json_columns", "read_events", "simulate_and_publish"]
@@ -49,36 +50,52 @@ def add_commands(sub: Any) -> None:
 
 
 def read_events(text: str) -> list[dict[str, Any]]:
-    """A JSON array, a single JSON object, or JSON lines."""
+    """A JSON array, a single JSON object, or JSON lines (each must be an object)."""
     stripped = text.strip()
     if not stripped:
         return []
     if stripped[0] == "[":
-        return list(json.loads(stripped))
-    try:
-        return [json.loads(stripped)]
-    except json.JSONDecodeError:
-        return [json.loads(line) for line in stripped.splitlines() if line.strip()]
+        events = json.loads(stripped)
+    else:
+        try:
+            events = [json.loads(stripped)]
+        except json.JSONDecodeError:
+            events = [json.loads(line) for line in stripped.splitlines() if line.strip()]
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise ValueError("expected a JSON array of event objects, one object, or JSON lines")
+    return events
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text()
-    events = read_events(text)
+    text = read_text(args.file)
+    with named(args.file):
+        events = read_events(text)
+        validate_events(events)
     count = asyncio.run(_publish(load_settings(), events))
     print(f"published {count} events")
     return 0
 
 
+def validate_events(events: list[dict[str, Any]]) -> list[Any]:
+    """Every event decoded against the contract; the error names the event's index."""
+    from streams.codec import decode
+    from streams.errors import ContractError
+
+    validated = []
+    for index, event in enumerate(events):
+        try:
+            validated.append(decode(json.dumps(event).encode()))
+        except ContractError as exc:
+            raise ValueError(f"event {index}: {exc}") from None
+    return validated
+
+
 async def _publish(settings: Settings, events: list[dict[str, Any]],
                    progress: bool = False) -> int:
-    from adapters.kafka_admin import client_kwargs
-    from streams.codec import decode
-    from streams.publisher import EventPublisher
+    from adapters.kafka_admin import open_publisher
 
-    validated = [decode(json.dumps(e).encode()) for e in events]  # fail before sending any
-    async with EventPublisher(settings.kafka_bootstrap_servers,
-                              topic_prefix=settings.topic_prefix,
-                              **client_kwargs(settings)) as publisher:
+    validated = validate_events(events)  # fail before sending any
+    async with open_publisher(settings) as publisher:
         bar = _progress(len(validated)) if progress else None
         for event in validated:
             await publisher.publish(event)
@@ -146,7 +163,9 @@ def cmd_items(args: argparse.Namespace) -> int:
     from adapters.db.item_bank import load_items, parse_item_file
 
     fmt = "json" if args.file.suffix.lower() == ".json" else "csv"
-    rows = parse_item_file(args.file.read_text(), fmt)
+    text = read_text(args.file)
+    with named(args.file):
+        rows = parse_item_file(text, fmt)
 
     async def run() -> int:
         from adapters.db.migrate import migrate
@@ -166,8 +185,8 @@ def cmd_items(args: argparse.Namespace) -> int:
 def cmd_irt(args: argparse.Namespace) -> int:
     from assess.irt import estimate_from_json
 
-    payload = json.loads(sys.stdin.read())
-    print(json.dumps(estimate_from_json(payload)))
+    with named("-"):
+        print(json.dumps(estimate_from_json(json.loads(sys.stdin.read()))))
     return 0
 
 

@@ -86,8 +86,12 @@ def signals_from_events(events: list[dict[str, Any]]) -> InterviewSignals:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from interviewlm.commands.data import read_events
+    from interviewlm.commands.inputs import named, read_text
 
-    events = read_events(args.recording.read_text())
+    text = read_text(args.recording)
+    with named(args.recording):
+        events = read_events(text)
+        _decoded(events)
     result = asyncio.run(_evaluate(load_settings(), events, offline=args.offline))
     print(json.dumps(result, indent=2))
     return 0
@@ -120,11 +124,16 @@ async def _evaluate(settings: Settings, events: list[dict[str, Any]], *,
 
 def cmd_fairness(args: argparse.Namespace) -> int:
     from assess.fairness import fairness_report, load_group_labels
+    from interviewlm.commands.inputs import named, read_text
 
     settings = load_settings()
+    groups = None
+    if args.groups:  # read before the database, so a bad file fails at once
+        text = read_text(args.groups)
+        with named(args.groups):
+            groups = load_group_labels(text)
     scores = asyncio.run(_final_scores(settings, args.rubric_version or settings.rubric_version))
-    labels = (load_group_labels(args.groups.read_text()) if args.groups
-              else dict.fromkeys(scores, "all"))
+    labels = groups if groups is not None else dict.fromkeys(scores, "all")
     report = fairness_report(scores, labels, threshold=args.threshold)
     print(json.dumps({"rubricVersion": args.rubric_version or settings.rubric_version,
                       "evaluations": len(scores), **report.to_dict()}, indent=2))

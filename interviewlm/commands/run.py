@@ -23,6 +23,8 @@ DEMO_AGENTS = "interview,evaluation"
 def add_commands(sub: Any) -> None:
     stack = sub.add_parser("stack", help="start, stop or check the local Kafka + PostgreSQL")
     stack.add_argument("action", choices=["up", "down", "status"])
+    stack.add_argument("--timeout", type=float, default=120.0,
+                       help="seconds to wait for the servers (external ones: at most 10)")
     stack.set_defaults(handler=cmd_stack)
 
     worker = sub.add_parser("worker", help="run the stream workers (all agents by default)")
@@ -38,12 +40,23 @@ def add_commands(sub: Any) -> None:
     demo.set_defaults(handler=cmd_demo)
 
 
+def progress(command: str) -> Any:
+    """A ``say(text)`` that prints ``<command>: <text>`` to stderr at once (stdout
+    stays for results, so ``eval "$(interviewlm stack up)"`` still works)."""
+
+    def say(text: str) -> None:
+        print(f"{command}: {text}", file=sys.stderr, flush=True)
+
+    return say
+
+
 def cmd_stack(args: argparse.Namespace) -> int:
     from interviewlm.stack import stack_from_env
 
     stack = stack_from_env()
+    stack.say = progress("stack")
     if args.action == "up":
-        info = stack.up()
+        info = stack.up(timeout=args.timeout)
         print("# stack is healthy; use these settings:")
         for key, value in info.env().items():
             print(f"export {key}={value}")
@@ -72,12 +85,14 @@ async def preflight(settings: Settings) -> None:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from interviewlm.app import create_app, parse_agents
+    from interviewlm.commands.errors import check_port_free
     from interviewlm.worker import BoundedWorker
     from runtime.logs import RedactSecrets, logging_config
 
     settings = load_settings()
     agents = parse_agents(args.agents)
     RedactSecrets.register(_secret_values(settings))
+    check_port_free(settings.web_host, settings.web_port, "WEB_PORT")
     asyncio.run(preflight(settings))
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings, agents)
@@ -101,34 +116,51 @@ def _secret_values(settings: Settings) -> list[str | None]:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """The README's first command: everything up, one session through, metrics out."""
+    """The README's first command: everything up, one session through, metrics out.
+
+    Progress goes to stderr step by step; the session's figures go to stdout.
+    """
+    from interviewlm.commands.errors import check_port_free
     from interviewlm.stack import stack_from_env
 
-    info = stack_from_env().up()
-    env = dict(os.environ, **info.env())
+    say = progress("demo")
+    stack = stack_from_env()
+    stack.say = progress("demo: stack")
+    info = stack.up()
     settings = load_settings(kafka_bootstrap_servers=info.bootstrap_servers,
                              database_url=info.database_url)
+    check_port_free(settings.web_host, settings.web_port, "WEB_PORT")
+    say("creating topics and migrating the database")
     asyncio.run(preflight(settings))
+    say(f"starting the {DEMO_AGENTS.replace(',', ' and ')} agents "
+        f"(board: http://127.0.0.1:{settings.web_port}/admin/queues)")
     worker = subprocess.Popen([sys.executable, "-m", "interviewlm.cli", "worker",
-                               "--agents", DEMO_AGENTS], env=env,
+                               "--agents", DEMO_AGENTS], env=dict(os.environ, **info.env()),
                               stdout=subprocess.DEVNULL if not args.verbose_worker else None)
     try:
         _wait_ready(settings.web_port, args.timeout, worker)
-        from interviewlm.commands.data import simulate_and_publish
-
-        plans = asyncio.run(simulate_and_publish(settings, sessions=1,
-                                                 events_per_session=args.events, seed=int(
-                                                     time.time())))
-        row = asyncio.run(_wait_for_metrics(settings, plans[0].session_id, args.timeout))
-        evaluation = asyncio.run(_wait_for_evaluation(settings, plans[0].session_id,
-                                                      args.timeout))
-        print(json.dumps({"sessionId": plans[0].session_id,
-                          "trueTheta": round(plans[0].true_theta, 3), "metrics": row,
-                          "evaluation": evaluation}, indent=2, default=str))
+        print(json.dumps(_run_one_session(settings, args, say), indent=2, default=str))
         return 0
     finally:
+        say("stopping the workers")
         worker.send_signal(signal.SIGTERM)
         worker.wait(60)
+
+
+def _run_one_session(settings: Settings, args: argparse.Namespace, say: Any) -> Any:
+    """Publish one simulated session and wait for its stored metrics and evaluation."""
+    from interviewlm.commands.data import simulate_and_publish
+
+    say(f"workers ready; publishing one simulated session ({args.events} events)")
+    plans = asyncio.run(simulate_and_publish(settings, sessions=1, events_per_session=args.events,
+                                             seed=int(time.time())))
+    session_id = plans[0].session_id
+    say(f"waiting for session {session_id}'s metrics")
+    row = asyncio.run(_wait_for_metrics(settings, session_id, args.timeout))
+    say("waiting for its evaluation")
+    evaluation = asyncio.run(_wait_for_evaluation(settings, session_id, args.timeout))
+    return {"sessionId": session_id, "trueTheta": round(plans[0].true_theta, 3),
+            "metrics": row, "evaluation": evaluation}
 
 
 def _wait_ready(port: int, timeout: float, proc: subprocess.Popen[bytes]) -> None:
@@ -150,9 +182,11 @@ async def _poll_row(settings: Settings, sql: str, session_id: str, timeout: floa
                     what: str) -> Any:
     """Poll ``sql`` (one ``$1`` = session id) until it returns a row, or time out."""
     from adapters.db.pool import connect
+    from interviewlm.commands.data import decode_json_columns
 
     conn = await connect(settings)
     try:
+        await decode_json_columns(conn)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             row = await conn.fetchrow(sql, session_id)
@@ -171,7 +205,7 @@ async def _wait_for_evaluation(settings: Settings, session_id: str,
         settings, "SELECT evaluation_id, overall_score, overall_confidence, needs_review, mode,"
         " result FROM internal.evaluations WHERE session_id = $1", session_id, timeout,
         "evaluated")
-    result = json.loads(row["result"])
+    result = row["result"]
     return {
         "evaluationId": row["evaluation_id"], "mode": row["mode"],
         "overallScore": round(row["overall_score"], 1),
@@ -184,8 +218,6 @@ async def _wait_for_evaluation(settings: Settings, session_id: str,
 
 
 async def _wait_for_metrics(settings: Settings, session_id: str, timeout: float) -> Any:
-    row = await _poll_row(
+    return await _poll_row(
         settings, "SELECT * FROM internal.session_metrics WHERE session_id = $1"
         " AND completed_at IS NOT NULL", session_id, timeout, "stored")
-    return {k: (json.loads(v) if isinstance(v, str) and v[:1] in "[{" else v)
-            for k, v in row.items()}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from interviewlm.stack.kafka import KAFKA_VERSION, KafkaBroker
 from interviewlm.stack.postgres import PostgresServer
-from interviewlm.stack.process import StackError
+from interviewlm.stack.process import StackError, check_port_available
 
 __all__ = ["KAFKA_VERSION", "LocalStack", "StackError", "StackInfo", "stack_from_env"]
 
@@ -44,6 +46,8 @@ class LocalStack:
     postgres_port: int = 5432
     partitions: int = 8
     external: StackInfo | None = None
+    #: Progress lines for people (``stack up`` prints them to stderr); silent by default.
+    say: Callable[[str], None] = field(default=lambda _: None, repr=False)
     kafka: KafkaBroker = field(init=False)
     postgres: PostgresServer = field(init=False)
 
@@ -60,12 +64,34 @@ class LocalStack:
         return StackInfo(self.kafka.bootstrap, self.postgres.url)
 
     def up(self, timeout: float = 120.0) -> StackInfo:
-        """Start both servers (if not external) and wait until both are healthy."""
+        """Start both servers (if not external) and wait until both are healthy.
+
+        External servers are only checked, for at most 10 s: they are either
+        there or not, and the error then names the one that is not.
+        """
+        started = time.monotonic()
         if self.external is None:
+            self._check_ports()
+            self.say(f"starting PostgreSQL on 127.0.0.1:{self.postgres_port}")
             self.postgres.start()
+            self.say(f"starting Kafka {KAFKA_VERSION} on 127.0.0.1:{self.kafka_port} "
+                     "(the first start fetches its jars from Maven Central)")
             self.kafka.start(self.root / "cache", timeout=timeout)
+        else:
+            timeout = min(timeout, 10.0)
+        self.say("waiting for Kafka and PostgreSQL to answer")
         asyncio.run(wait_healthy(self.info, timeout))
+        self.say(f"ready in {time.monotonic() - started:.1f} s")
         return self.info
+
+    def _check_ports(self) -> None:
+        """Another process on one of our ports would make a server fail obscurely."""
+        if not self.postgres.running():
+            check_port_available("127.0.0.1", self.postgres_port, "STACK_POSTGRES_PORT")
+        if not self.kafka.process.running():
+            check_port_available("127.0.0.1", self.kafka_port, "STACK_KAFKA_PORT")
+            check_port_available("127.0.0.1", self.controller_port,
+                                 "STACK_KAFKA_CONTROLLER_PORT")
 
     def down(self) -> None:
         if self.external is not None:
@@ -99,8 +125,23 @@ def stack_from_env(environ: dict[str, str] | None = None) -> LocalStack:
 
 
 async def wait_healthy(info: StackInfo, timeout: float) -> None:
-    """Kafka answers metadata requests and PostgreSQL answers ``SELECT 1``."""
-    await asyncio.wait_for(asyncio.gather(_kafka_ready(info), _postgres_ready(info)), timeout)
+    """Kafka answers metadata requests and PostgreSQL answers ``SELECT 1``; on timeout
+    the :class:`StackError` names whichever did not."""
+    checks = {"Kafka": asyncio.ensure_future(_kafka_ready(info)),
+              "PostgreSQL": asyncio.ensure_future(_postgres_ready(info))}
+    done, pending = await asyncio.wait(checks.values(), timeout=timeout)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*checks.values(), return_exceptions=True)
+    for task in done:
+        task.result()  # a check only ends early by succeeding; re-raise anything else
+    if pending:
+        where = {"Kafka": info.bootstrap_servers,
+                 "PostgreSQL": info.database_url.rsplit("@", 1)[-1]}
+        down = [f"{name} at {where[name]}" for name, task in checks.items() if task in pending]
+        raise StackError(f"{' and '.join(down)} did not answer within {timeout:.0f}s; "
+                         "check that it runs and is reachable, or fix KAFKA_BOOTSTRAP_SERVERS "
+                         "and DATABASE_URL")
 
 
 async def _kafka_ready(info: StackInfo) -> None:

