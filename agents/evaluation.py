@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from adapters.db.evaluations_repo import StoredEvaluation, ThetaPoint, evaluation_id_for
-from adapters.llm import LLMClient, estimate_cost
+from adapters.llm import LLMClient
 from adapters.reports import check_format, load_report_data, render_report
 from agents.evaluation_service import (
     Review,
@@ -178,9 +178,7 @@ class Evaluator:
             return await realtime_review(self.client, recording, self.rubric, self.settings,
                                          final_attempt=final_attempt)
         request = review_request(recording, self.rubric, self.settings)
-        estimate = estimate_cost(request.model, input_chars=request.input_chars(),
-                                 max_tokens=request.max_tokens, batch=True,
-                                 prices=self.client.prices)
+        estimate = request.estimate(self.client.prices, batch=True)
         budget = self.settings.llm_budget_evaluation_dollars
         if estimate > budget:
             return Review("dropped", model=request.model, channel="batch",

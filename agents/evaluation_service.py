@@ -80,7 +80,8 @@ ReviewStatus = Literal["used", "dropped", "pending", "offline"]
 Channel = Literal["realtime", "batch"]
 _MODES: dict[ReviewStatus, str] = {
     "used": "llm", "dropped": "fallback", "pending": "llm-pending", "offline": "offline"}
-_TOOL_DESCRIPTION = "Record the review: one score (0-100), rationale and evidence per dimension."
+_TOOL_DESCRIPTION = ("Record the review: per dimension a score (0-100), a confidence (0-1), "
+                     "a rationale and evidence.")
 
 
 @dataclass(frozen=True)

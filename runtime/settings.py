@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     interview_model: str = "claude-haiku-4-5"
     llm_timeout_seconds: float = 30.0
     llm_max_retries: int = 3
-    llm_budget_evaluation_dollars: float = 0.06
+    llm_budget_evaluation_dollars: float = 0.08
     llm_budget_interview_dollars: float = 0.02
     llm_prompt_classifier: bool = True
 

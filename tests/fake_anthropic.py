@@ -17,12 +17,24 @@ for the forced tool when the queue is empty). Batches: ``POST
 ``results_url``; the results are JSONL built from :meth:`script_batch` replies
 (``Reply.error``/``expired``/``canceled``) or the default tool answer.
 
-Usage: tokens are ``ceil(chars / 4)`` of each part. Prompt caching is emulated
-per cache breakpoint (``cache_control`` on tools, system or message blocks):
-the first request with a prefix reports it as ``cache_creation_input_tokens``,
-later ones with the same model and prefix as ``cache_read_input_tokens``. The
-real API's minimum cacheable length is not emulated. Requests must carry
-:data:`API_KEY` (``fake.settings()`` sets it), else they get a 401.
+Tokens: ``ceil(chars / 4)`` of each part (a tool definition as its JSON). The
+real tokenizer is not public; for English and code it yields a little more than
+one token per four characters, so this count errs low, which keeps a test that
+asserts a prefix is long enough on the safe side. The API's hidden tool-use
+system prompt (a few hundred tokens) is not counted, for the same reason.
+``POST /v1/messages/count_tokens`` answers ``{"input_tokens": n}`` with the same
+count as the ``usage`` of a message with the same body.
+
+Prompt caching follows the documented rules: the prefix is rendered tools, then
+system, then messages, and cached up to each ``cache_control`` breakpoint whose
+prefix reaches the model's minimum (:func:`min_cacheable_tokens`: 1,024 tokens
+for Sonnet 4.5, 4,096 for Haiku 4.5, ...); a shorter one is processed uncached,
+without an error. The first request with a prefix reports it as
+``cache_creation_input_tokens`` (split by TTL in ``cache_creation``), later ones
+with the same model and prefix as ``cache_read_input_tokens``; ``input_tokens``
+counts only what follows the last cached breakpoint, so read + creation + input
+is the whole prompt. Requests must carry :data:`API_KEY` (``fake.settings()``
+sets it), else they get a 401.
 """
 
 from __future__ import annotations
@@ -41,7 +53,8 @@ from aiohttp import web
 
 from runtime.settings import Settings, load_settings
 
-__all__ = ["API_KEY", "FakeAnthropic", "RecordedRequest", "Reply"]
+__all__ = ["API_KEY", "FakeAnthropic", "RecordedRequest", "Reply", "count_tokens",
+           "min_cacheable_tokens"]
 
 API_KEY = "sk-ant-fake-test-key"
 ReplyKind = Literal["tool", "text", "error", "hang", "expired", "canceled"]
@@ -120,9 +133,31 @@ class RecordedRequest:
     body: Any
 
 
-def _tokens(value: Any) -> int:
+#: Minimum cacheable prefix (tokens) by model id prefix, from the prompt-caching
+#: documentation; models not listed (Sonnet 4.5, Sonnet 4, Opus 4.1, ...) take 1,024.
+_MIN_CACHEABLE: tuple[tuple[str, int], ...] = (
+    ("claude-opus-4-6", 4096), ("claude-opus-4-5", 4096), ("claude-haiku-4-5", 4096),
+    ("claude-sonnet-4-6", 2048), ("claude-3-5-haiku", 2048), ("claude-3-haiku", 2048))
+_DEFAULT_MIN_CACHEABLE = 1024
+
+
+def min_cacheable_tokens(model: str) -> int:
+    """The shortest prefix (tokens) the API caches for ``model``."""
+    return next((n for name, n in _MIN_CACHEABLE if model.startswith(name)),
+                _DEFAULT_MIN_CACHEABLE)
+
+
+def count_tokens(value: Any) -> int:
+    """Tokens of a text, or of a JSON value (a tool definition, a block) as its JSON."""
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return math.ceil(len(text) / 4)
+
+
+def _part_tokens(part: Json) -> int:
+    """A block's tokens: its text for text blocks, else the block's JSON (tools, images)."""
+    if part.get("type") == "text" and isinstance(part.get("text"), str):
+        return count_tokens(part["text"])
+    return count_tokens({k: v for k, v in part.items() if k not in ("cache_control", "role")})
 
 
 def _segments(body: Json) -> list[Json]:
@@ -137,24 +172,39 @@ def _segments(body: Json) -> list[Json]:
     return parts
 
 
+def prompt_tokens(body: Json) -> int:
+    """Every input token of a Messages body, as ``count_tokens`` reports it."""
+    return sum(_part_tokens(part) for part in _segments(body))
+
+
 class _PromptCache:
-    """Remembers prefixes up to each ``cache_control`` breakpoint, per model."""
+    """Remembers prefixes up to each long-enough ``cache_control`` breakpoint, per model."""
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
 
-    def usage(self, body: Json, output_tokens: int) -> Json:
+    def usage(self, body: Json, output_tokens: int, tier: str = "standard") -> Json:
         parts = _segments(body)
-        cuts = [i + 1 for i, part in enumerate(parts) if part.get("cache_control")]
-        keys = [self._key(body.get("model"), parts[:cut]) for cut in cuts]
-        hit = max((cut for cut, key in zip(cuts, keys, strict=True) if key in self._seen),
-                  default=0)
+        sizes = [_part_tokens(part) for part in parts]
+        model = str(body.get("model"))
+        minimum = min_cacheable_tokens(model)
+        cuts = [i + 1 for i, part in enumerate(parts)
+                if part.get("cache_control") and sum(sizes[: i + 1]) >= minimum]
+        keys = {cut: self._key(model, parts[:cut]) for cut in cuts}
+        hit = max((cut for cut in cuts if keys[cut] in self._seen), default=0)
         last = cuts[-1] if cuts else 0
-        self._seen.update(keys)
-        sizes = [_tokens(part) for part in parts]
+        self._seen.update(keys.values())
+        by_ttl = {"5m": 0, "1h": 0}
+        start = hit
+        for cut in (c for c in cuts if c > hit):
+            by_ttl[parts[cut - 1]["cache_control"].get("ttl", "5m")] += sum(sizes[start:cut])
+            start = cut
         return {"input_tokens": sum(sizes[last:]), "output_tokens": output_tokens,
                 "cache_creation_input_tokens": sum(sizes[hit:last]),
-                "cache_read_input_tokens": sum(sizes[:hit])}
+                "cache_read_input_tokens": sum(sizes[:hit]),
+                "cache_creation": {"ephemeral_5m_input_tokens": by_ttl["5m"],
+                                   "ephemeral_1h_input_tokens": by_ttl["1h"]},
+                "server_tool_use": None, "service_tier": tier}
 
     @staticmethod
     def _key(model: Any, prefix: list[Json]) -> str:
@@ -209,6 +259,7 @@ class FakeAnthropic:
     async def start(self) -> FakeAnthropic:
         app = web.Application()
         app.router.add_post("/v1/messages", self._messages)
+        app.router.add_post("/v1/messages/count_tokens", self._count_tokens)
         app.router.add_post("/v1/messages/batches", self._create_batch)
         app.router.add_get("/v1/messages/batches/{id}", self._retrieve_batch)
         app.router.add_get("/v1/messages/batches/{id}/results", self._batch_results)
@@ -257,7 +308,15 @@ class FakeAnthropic:
                 await asyncio.wait_for(self._closing.wait(), reply.seconds)
         return web.json_response(self._message(body, reply), headers=self._ids_header())
 
-    def _message(self, body: Json, reply: Reply) -> Json:
+    async def _count_tokens(self, request: web.Request) -> web.Response:
+        """``POST /v1/messages/count_tokens``: the prompt's tokens, nothing generated."""
+        body: Json = await request.json()
+        if not body.get("model") or not body.get("messages"):
+            return self._error(400, "invalid_request_error")
+        return web.json_response({"input_tokens": prompt_tokens(body)},
+                                 headers=self._ids_header())
+
+    def _message(self, body: Json, reply: Reply, tier: str = "standard") -> Json:
         """A Messages API response for ``body`` shaped by ``reply``."""
         forced = (body.get("tool_choice") or {}).get("name", "answer")
         if reply.kind == "text":
@@ -270,7 +329,7 @@ class FakeAnthropic:
         return {"id": f"msg_fake{next(self._ids)}", "type": "message", "role": "assistant",
                 "model": body.get("model"), "content": content, "stop_reason": stop,
                 "stop_sequence": None,
-                "usage": self._cache.usage(body, reply.output_tokens)}
+                "usage": self._cache.usage(body, reply.output_tokens, tier)}
 
     def _error(self, status: int, error_type: str,
                headers: dict[str, str] | None = None) -> web.Response:
@@ -332,7 +391,8 @@ class FakeAnthropic:
         elif reply.kind in ("expired", "canceled"):
             result = {"type": reply.kind}
         else:
-            result = {"type": "succeeded", "message": self._message(item["params"], reply)}
+            result = {"type": "succeeded",
+                      "message": self._message(item["params"], reply, "batch")}
         return {"custom_id": item["custom_id"], "result": result}
 
     def _batch_json(self, batch_id: str, *, ended: bool) -> Json:

@@ -7,6 +7,7 @@ API at half price. ``CostLedger`` caps what one evaluation or session spends.
 """
 
 from adapters.llm.batches import BatchFailure, BatchOutcome, BatchRunner, FailureKind
+from adapters.llm.caching import PrefixCheck, min_cacheable_tokens
 from adapters.llm.client import MAX_ATTEMPTS, LLMClient, build_sdk, translate_error
 from adapters.llm.errors import (
     BudgetExceeded,
@@ -44,6 +45,7 @@ __all__ = [
     "LLMUnavailable",
     "MalformedLLMOutput",
     "ModelPrice",
+    "PrefixCheck",
     "PriceTable",
     "StructuredRequest",
     "StructuredResult",
@@ -51,5 +53,6 @@ __all__ = [
     "Validator",
     "build_sdk",
     "estimate_cost",
+    "min_cacheable_tokens",
     "translate_error",
 ]

@@ -32,7 +32,7 @@ from anthropic.types.messages.batch_create_params import Request
 
 from adapters.llm.client import LLMClient, translate_error
 from adapters.llm.errors import LLMUnavailable
-from adapters.llm.pricing import CostLedger, Usage, estimate_cost
+from adapters.llm.pricing import CostLedger, Usage
 from adapters.llm.request import (
     StructuredRequest,
     StructuredResult,
@@ -112,9 +112,7 @@ class BatchRunner(Generic[T]):
             raise ValueError("no requests added")
         if self.ledger is not None:
             self.ledger.ensure(sum(
-                estimate_cost(e.request.model, input_chars=e.request.input_chars(),
-                              max_tokens=e.request.max_tokens, batch=True,
-                              prices=self.client.prices)
+                e.request.estimate(self.client.prices, batch=True)
                 for e in self._entries.values()))
         requests: list[Request] = [{"custom_id": cid, "params": e.request.params()}
                                    for cid, e in self._entries.items()]

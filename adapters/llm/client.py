@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from anthropic import APIConnectionError, APIStatusError, APITimeoutError, AsyncAnthropic
 from anthropic.types import Message
 
+from adapters.llm.caching import PrefixCheck, min_cacheable_tokens
 from adapters.llm.errors import (
     LLMError,
     LLMNotConfigured,
@@ -38,7 +39,7 @@ from adapters.llm.errors import (
     LLMUnavailable,
     MalformedLLMOutput,
 )
-from adapters.llm.pricing import DEFAULT_PRICES, CostLedger, PriceTable, Usage, estimate_cost
+from adapters.llm.pricing import DEFAULT_PRICES, CostLedger, PriceTable, Usage
 from adapters.llm.request import (
     StructuredRequest,
     StructuredResult,
@@ -154,12 +155,30 @@ class LLMClient:
             f"{request.model} gave no valid {request.tool_name} input in {MAX_ATTEMPTS} "
             f"attempts (last: {reason})", attempts=MAX_ATTEMPTS, reason=reason)
 
+    async def count_tokens(self, request: StructuredRequest, *, prefix: bool = True) -> int:
+        """Input tokens of ``request`` as the API counts them (free; nothing is generated)."""
+        try:
+            counted = await self.sdk.messages.count_tokens(**request.count_params(prefix=prefix))
+        except (APIConnectionError, APIStatusError) as exc:
+            _outcome, error = translate_error(exc)
+            raise error from None
+        return counted.input_tokens
+
+    async def prefix_tokens(self, request: StructuredRequest) -> PrefixCheck:
+        """Tokens of the cached prefix (tools, system, rubric) against the model's minimum.
+
+        The API counts whole prompts, so the prefix is the whole request less the
+        same user turn sent alone.
+        """
+        whole = await self.count_tokens(request)
+        alone = await self.count_tokens(request, prefix=False)
+        return PrefixCheck(request.model, whole - alone, min_cacheable_tokens(request.model))
+
     async def _call(self, request: StructuredRequest,
                     ledger: CostLedger | None) -> tuple[Message, Usage, float]:
         """One API call (the SDK's retries included), priced and charged to the ledger."""
         if ledger is not None:
-            ledger.ensure(estimate_cost(request.model, input_chars=request.input_chars(),
-                                        max_tokens=request.max_tokens, prices=self.prices))
+            ledger.ensure(request.estimate(self.prices))
         try:
             message = await self.sdk.messages.create(**request.params())
         except (APIConnectionError, APIStatusError) as exc:

@@ -130,15 +130,19 @@ DEFAULT_PRICES = PriceTable({
 
 
 def estimate_cost(model: str, *, input_chars: int, max_tokens: int, batch: bool = False,
-                  prices: PriceTable | None = None) -> float:
+                  prices: PriceTable | None = None, cached_chars: int | None = None) -> float:
     """An upper-bound guess of one call's cost, for the budget check before sending it.
 
-    All input is priced as a cache write (the dearest input kind) and the reply
-    as ``max_tokens`` of output, so a call that passes the check cannot cost more
-    unless the characters-per-token guess is badly off.
+    The cacheable prefix (``cached_chars`` of the ``input_chars``; all of them when
+    not given) is priced as a cache write, the dearest input kind, the rest as plain
+    input (text after the last cache breakpoint is never written to the cache), and
+    the reply as ``max_tokens`` of output. So a call that passes the check cannot
+    cost more unless the characters-per-token guess is badly off.
     """
-    tokens = math.ceil(input_chars / CHARS_PER_TOKEN)
-    return Usage(cache_write=tokens, output=max_tokens).cost(model, batch, prices)
+    cached = input_chars if cached_chars is None else min(max(cached_chars, 0), input_chars)
+    write = math.ceil(cached / CHARS_PER_TOKEN)
+    plain = math.ceil((input_chars - cached) / CHARS_PER_TOKEN)
+    return Usage(input=plain, cache_write=write, output=max_tokens).cost(model, batch, prices)
 
 
 @dataclass

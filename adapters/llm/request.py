@@ -23,7 +23,7 @@ from anthropic.types import (
 from anthropic.types import Usage as SDKUsage
 from anthropic.types.message_create_params import MessageCreateParamsNonStreaming
 
-from adapters.llm.pricing import Usage
+from adapters.llm.pricing import PriceTable, Usage, estimate_cost
 from runtime.metrics import LLM_COST, LLM_REQUESTS, LLM_TOKENS
 
 __all__ = [
@@ -50,8 +50,13 @@ class StructuredRequest:
     """A prompt whose answer must come back as the input of one named tool.
 
     ``system`` and ``rubric`` are stable across calls and sent as two system
-    blocks marked ``cache_control: ephemeral``; ``user`` varies per call and
-    sits after the cache breakpoints.
+    blocks; ``user`` varies per call. The API renders the prompt as tools, then
+    system, then messages, and caches the prefix up to a ``cache_control``
+    breakpoint when it reaches the model's minimum (1,024 tokens for Sonnet 4.5,
+    more for some models). So one breakpoint, on the last system block, caches the
+    tool schema, the instructions and the rubric together: a breakpoint after the
+    instructions alone would mark a prefix too short to cache, and would only
+    spend one of the four breakpoints a request may carry.
     """
 
     model: str
@@ -64,9 +69,12 @@ class StructuredRequest:
     tool_description: str = "Record the structured answer."
 
     def system_blocks(self) -> list[TextBlockParam]:
+        """The instructions and the rubric; the cache breakpoint closes the last one."""
         parts = [text for text in (self.system, self.rubric) if text]
-        return [{"type": "text", "text": text, "cache_control": {"type": "ephemeral"}}
-                for text in parts]
+        blocks: list[TextBlockParam] = [{"type": "text", "text": text} for text in parts]
+        if blocks:
+            blocks[-1] = {**blocks[-1], "cache_control": {"type": "ephemeral"}}
+        return blocks
 
     def tools(self) -> list[ToolParam]:
         return [{"name": self.tool_name, "description": self.tool_description,
@@ -84,9 +92,27 @@ class StructuredRequest:
                 "system": self.system_blocks(), "tools": self.tools(),
                 "tool_choice": self.tool_choice(), "messages": self.messages()}
 
+    def count_params(self, *, prefix: bool = True) -> dict[str, Any]:
+        """The ``count_tokens`` body: the whole prompt, or without its stable prefix."""
+        body: dict[str, Any] = {"model": self.model, "messages": self.messages()}
+        if prefix:
+            body.update(system=self.system_blocks(), tools=self.tools(),
+                        tool_choice=self.tool_choice())
+        return body
+
     def input_chars(self) -> int:
         """Characters of prompt sent, for the pre-call budget estimate."""
-        return len(self.system) + len(self.rubric) + len(self.user) + len(str(self.input_schema))
+        return self.prefix_chars() + len(self.user)
+
+    def prefix_chars(self) -> int:
+        """Characters of the cacheable prefix: tool schema, instructions and rubric."""
+        return len(self.system) + len(self.rubric) + len(str(self.input_schema))
+
+    def estimate(self, prices: PriceTable, *, batch: bool = False) -> float:
+        """Upper-bound dollars of one call (see :func:`adapters.llm.pricing.estimate_cost`)."""
+        return estimate_cost(self.model, input_chars=self.input_chars(),
+                             cached_chars=self.prefix_chars(), max_tokens=self.max_tokens,
+                             batch=batch, prices=prices)
 
 
 @dataclass(frozen=True)

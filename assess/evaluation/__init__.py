@@ -27,14 +27,10 @@ from assess.evaluation.inputs import (
     StaticFinding,
     StaticReport,
 )
-from assess.evaluation.llm import (
-    LLM_REVIEW_SCHEMA,
-    LLM_TOOL_NAME,
-    build_llm_request,
-    parse_llm_review,
-)
+from assess.evaluation.llm import LLM_REVIEW_SCHEMA, LLM_TOOL_NAME, parse_llm_review
 from assess.evaluation.prompts import PromptQuality, assess_prompt
 from assess.evaluation.result import DimensionResult, Evaluation, Evidence, Flag
+from assess.evaluation.review_prompt import build_llm_request, split_data_block
 from assess.evaluation.rubric import DEFAULT_RUBRIC, DIMENSIONS, Rubric
 from assess.evaluation.scoring import score_session
 from assess.evaluation.session import final_code
@@ -65,4 +61,5 @@ __all__ = [
     "final_code",
     "parse_llm_review",
     "score_session",
+    "split_data_block",
 ]

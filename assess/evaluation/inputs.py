@@ -88,8 +88,13 @@ class EvidenceRef:
 
 @dataclass(frozen=True, slots=True)
 class LLMReview:
-    """An LLM reviewer's verdict on one dimension: score 0-100, rationale, evidence refs."""
+    """An LLM reviewer's verdict on one dimension: score 0-100, rationale, evidence refs.
+
+    ``confidence`` (0-1) is what the model stated, anchored in the rubric to how much
+    of the dimension the session shows; None when it gave none.
+    """
 
     score: float
     rationale: str
     evidence: tuple[EvidenceRef, ...] = ()
+    confidence: float | None = None

@@ -32,8 +32,12 @@ def score(data: dict[str, Any]) -> int:
     return value
 
 
+#: Above Sonnet 4.5's 1,024-token minimum cacheable prefix (at ~4 chars a token).
+RUBRIC = "5: complete and correct. 3: partly correct. 1: wrong. " * 90
+
+
 def request(user: str) -> StructuredRequest:
-    return StructuredRequest(model=MODEL, system="Grade the answer.", rubric="1..5",
+    return StructuredRequest(model=MODEL, system="Grade the answer.", rubric=RUBRIC,
                              user=user, tool_name="record_grade",
                              input_schema={"type": "object"}, max_tokens=100)
 
@@ -111,7 +115,8 @@ async def test_deadline_cancels_and_raises(fake: FakeAnthropic, llm: LLMClient) 
 async def test_budget_is_checked_at_batch_prices(fake: FakeAnthropic, llm: LLMClient) -> None:
     one = request("answer")
     batch_estimate = estimate_cost(MODEL, input_chars=one.input_chars(),
-                                   max_tokens=one.max_tokens, batch=True)
+                                   cached_chars=one.prefix_chars(), max_tokens=one.max_tokens,
+                                   batch=True)
     ledger = CostLedger(budget=batch_estimate * 1.5)
     assert not ledger.can_spend(batch_estimate * 2), "too small for one realtime call"
     runner: BatchRunner[int] = BatchRunner(llm, poll_interval=0.01, ledger=ledger)

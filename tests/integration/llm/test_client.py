@@ -16,6 +16,7 @@ from adapters.llm import (
     LLMRejected,
     LLMUnavailable,
     MalformedLLMOutput,
+    StructuredRequest,
 )
 from runtime.metrics import REGISTRY
 from tests.fake_anthropic import API_KEY, FakeAnthropic, Reply
@@ -75,15 +76,44 @@ async def test_success_returns_value_usage_cost_and_metrics(
     assert body["tools"][0]["input_schema"] == SCHEMA
 
 
+#: Long enough for Haiku 4.5's 4,096-token minimum cacheable prefix (at ~4 chars a token).
+LONG_RUBRIC = "5: complete, correct and explained. 3: partly correct. 1: wrong. " * 300
+
+
 async def test_system_and_rubric_are_cached_then_read(fake: FakeAnthropic, llm: LLMClient) -> None:
-    first = await grade(llm, "Answer one.")
-    second = await grade(llm, "Answer two, a different candidate text.")
-    assert first.usage.cache_write > 0 and first.usage.cache_read == 0
+    async def long_grade(user: str) -> Any:
+        return await llm.structured(MODEL, SYSTEM, LONG_RUBRIC, user, "record_grade", SCHEMA,
+                                    to_grade, max_tokens=200)
+
+    first = await long_grade("Answer one.")
+    second = await long_grade("Answer two, a different candidate text.")
+    assert first.usage.cache_write > 4096 and first.usage.cache_read == 0
     assert second.usage.cache_read == first.usage.cache_write and second.usage.cache_write == 0
     assert second.cost < first.cost
     for body in fake.message_bodies():
-        assert [block["cache_control"] for block in body["system"]] == [{"type": "ephemeral"}] * 2
-        assert [block["text"] for block in body["system"]] == [SYSTEM, RUBRIC]
+        assert [block.get("cache_control") for block in body["system"]] == [
+            None, {"type": "ephemeral"}], "one breakpoint, after the rubric"
+        assert [block["text"] for block in body["system"]] == [SYSTEM, LONG_RUBRIC]
+
+
+async def test_a_prefix_below_the_model_minimum_is_not_cached(llm: LLMClient) -> None:
+    """The API processes a short marked prefix uncached, without an error."""
+    first, second = await grade(llm, "Answer one."), await grade(llm, "Answer two.")
+    for result in (first, second):
+        assert result.usage.cache_write == 0 and result.usage.cache_read == 0
+    assert second.usage.input == pytest.approx(first.usage.input, abs=2)
+
+
+async def test_prefix_tokens_come_from_the_api_count(fake: FakeAnthropic, llm: LLMClient) -> None:
+    short = StructuredRequest(MODEL, SYSTEM, RUBRIC, "Answer.", "record_grade", SCHEMA)
+    long = StructuredRequest(MODEL, SYSTEM, LONG_RUBRIC, "Answer.", "record_grade", SCHEMA)
+    short_check, long_check = await llm.prefix_tokens(short), await llm.prefix_tokens(long)
+    assert (short_check.minimum, long_check.minimum) == (4096, 4096)
+    assert not short_check.cacheable and long_check.cacheable
+    assert long_check.tokens - short_check.tokens == pytest.approx(
+        (len(LONG_RUBRIC) - len(RUBRIC)) / 4, abs=2)
+    counted = [r for r in fake.requests if r.path == "/v1/messages/count_tokens"]
+    assert len(counted) == 4 and fake.message_bodies() == []
 
 
 async def test_rate_limit_is_retried_by_the_sdk(fake: FakeAnthropic, llm: LLMClient) -> None:

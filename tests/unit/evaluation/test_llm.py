@@ -11,10 +11,13 @@ from assess.evaluation import (
     LLM_REVIEW_SCHEMA,
     EvidenceRef,
     InvalidReview,
+    LLMReview,
     SessionNotComplete,
     build_llm_request,
     parse_llm_review,
 )
+from assess.evaluation.llm import llm_method
+from assess.evaluation.session import SessionView
 from tests.unit.evaluation.sessions import GOOD_CODE, Recorder, good_session
 
 
@@ -52,7 +55,7 @@ def test_request_refuses_live_session() -> None:
 
 
 def _payload(event_ids: list[str]) -> dict[str, object]:
-    return {name: {"score": 70, "rationale": f"{name} ok",
+    return {name: {"score": 70, "confidence": 0.7, "rationale": f"{name} ok",
                    "evidence": [{"event_id": i, "snippet": "s"} for i in event_ids]}
             for name in DIMENSIONS}
 
@@ -70,8 +73,36 @@ def test_parse_drops_evidence_outside_the_recording() -> None:
     reviews = parse_llm_review(_payload([real, "interview:0:99999", "made-up"]), session)
     assert set(reviews) == set(DIMENSIONS)
     for review in reviews.values():
-        assert review.score == 70.0
+        assert review.score == 70.0 and review.confidence == 0.7
         assert review.evidence == (EvidenceRef(real, "s"),)
+
+
+@pytest.mark.parametrize("stated, kept", [
+    (0.4, 0.4), (0, 0.0), (1, 1.0), (1.5, None), (-0.1, None), (float("nan"), None),
+    (True, None), ("high", None), (None, None)])
+def test_parse_keeps_only_a_valid_confidence(stated: object, kept: float | None) -> None:
+    session = good_session()
+    payload = _payload([session[3].event_id])
+    payload["code_quality"]["confidence"] = stated  # type: ignore[index]
+    assert parse_llm_review(payload, session)["code_quality"].confidence == kept
+
+
+def test_the_llm_method_is_as_reliable_as_its_confidence_and_citations_allow() -> None:
+    session = good_session()
+    view = SessionView.from_recording(session)
+    one = [EvidenceRef(session[3].event_id)]
+    three = [EvidenceRef(e.event_id) for e in session[3:6]]
+    assert _reliability(LLMReview(70, "r", tuple(one), 0.95), view) == pytest.approx(0.6)
+    assert _reliability(LLMReview(70, "r", tuple(three), 0.95), view) == pytest.approx(0.8)
+    assert _reliability(LLMReview(70, "r", tuple(three), 0.2), view) == pytest.approx(0.2)
+    assert _reliability(LLMReview(70, "r", tuple(three)), view) == pytest.approx(0.8)
+    assert llm_method(LLMReview(70, "r", (EvidenceRef("made-up"),), 0.9), view) is None
+
+
+def _reliability(review: LLMReview, view: SessionView) -> float:
+    method = llm_method(review, view)
+    assert method is not None
+    return method.reliability
 
 
 def test_parse_skips_malformed_dimensions() -> None:

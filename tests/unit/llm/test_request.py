@@ -10,6 +10,7 @@ import pytest
 from anthropic.types import Message
 
 from adapters.llm import (
+    DEFAULT_PRICES,
     BudgetExceeded,
     LLMClient,
     LLMError,
@@ -54,7 +55,7 @@ def test_params_force_the_tool_and_cache_system_and_rubric() -> None:
     assert params["tools"] == [{"name": "grade", "description": REQUEST.tool_description,
                                 "input_schema": {"type": "object"}}]
     assert params["system"] == [
-        {"type": "text", "text": "You grade answers.", "cache_control": {"type": "ephemeral"}},
+        {"type": "text", "text": "You grade answers."},
         {"type": "text", "text": "5 = complete", "cache_control": {"type": "ephemeral"}}]
     assert params["messages"] == [{"role": "user", "content": "The answer."}]
     assert (params["model"], params["max_tokens"]) == ("claude-haiku-4-5", 300)
@@ -63,7 +64,17 @@ def test_params_force_the_tool_and_cache_system_and_rubric() -> None:
 
 def test_an_empty_rubric_sends_one_system_block() -> None:
     request = StructuredRequest("m", "sys", "", "u", "t", {"type": "object"})
-    assert len(request.system_blocks()) == 1
+    assert request.system_blocks() == [
+        {"type": "text", "text": "sys", "cache_control": {"type": "ephemeral"}}]
+
+
+def test_the_estimate_prices_only_the_prefix_as_a_cache_write() -> None:
+    """Text after the last breakpoint is never written to the cache: plain input price."""
+    request = StructuredRequest("claude-sonnet-4-5", "s" * 3500, "r" * 3500, "u" * 7000, "t",
+                                {}, max_tokens=0)
+    written = (len(str({})) + 7000) / 3.5 * 3.75e-6
+    assert request.estimate(DEFAULT_PRICES) == pytest.approx(written + 7000 / 3.5 * 3e-6,
+                                                             rel=1e-3)
 
 
 def test_parse_returns_the_validated_tool_input() -> None:
