@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 __all__ = [
@@ -89,6 +89,8 @@ class CodeChangedData(EventData):
 
 
 class TestRunData(EventData):
+    """Counts of one test run; passed + failed never exceeds total (the rest were skipped)."""
+
     __test__ = False  # not a pytest test class
     passed: int = Field(ge=0)
     failed: int = Field(ge=0)
@@ -97,6 +99,14 @@ class TestRunData(EventData):
     output: str = ""
     question_id: str | None = None
     failing_tests: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _counts_fit_total(self) -> TestRunData:
+        # A run claiming more results than tests would score above 100% downstream.
+        if self.passed + self.failed > self.total:
+            raise ValueError(f"passed ({self.passed}) + failed ({self.failed}) exceeds "
+                             f"total ({self.total})")
+        return self
 
 
 class QuestionAnsweredData(EventData):

@@ -23,6 +23,7 @@ __all__ = ["edit_test_cycles", "irt_method", "process_method", "score_problem_so
 
 _IRT_SLOPE = 1.7  # logistic slope: close to the normal CDF of theta
 _MAX_STEP_EVIDENCE = 4
+_MAX_THETA = 6.0  # logits: beyond any calibrated item bank
 
 
 def score_problem_solving(view: SessionView, signals: InterviewSignals | None) -> DimensionDraft:
@@ -101,7 +102,7 @@ def irt_method(view: SessionView, signals: InterviewSignals | None) -> MethodSco
     """Score from the IRT ability estimate; None when the interview agent sent no theta."""
     if signals is None or signals.theta is None or not math.isfinite(signals.theta):
         return None
-    theta = signals.theta
+    theta = clamp(signals.theta, -_MAX_THETA, _MAX_THETA)  # exp() must not overflow
     se = signals.se if signals.se is not None and math.isfinite(signals.se) else 1.0
     score = 100.0 / (1.0 + math.exp(-_IRT_SLOPE * theta))
     reliability = clamp(1.0 - se / 1.5, 0.1, 0.9)

@@ -23,7 +23,8 @@ __all__ = [
 ]
 
 EvidenceKind = Literal["code_snippet", "test_result", "ai_interaction", "metric"]
-FlagCode = Literal["low_evidence", "methods_disagree", "offline_mode", "llm_method_dropped"]
+FlagCode = Literal["low_evidence", "methods_disagree", "offline_mode", "llm_method_dropped",
+                   "events_out_of_order", "events_outside_session", "inconsistent_test_run"]
 Mode = Literal["offline", "llm"]
 
 

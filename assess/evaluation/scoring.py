@@ -11,7 +11,13 @@ Flags:
 * ``offline_mode``: no LLM review (deterministic methods only);
 * ``llm_method_dropped``: a review was given but a dimension's part was missing or
   cited nothing in the recording, so it was not used.
-``needs_review`` is set by ``methods_disagree`` and by session-wide ``low_evidence``.
+* ``events_out_of_order``: events were applied in another order than their
+  timestamps say (the session is scored in timestamp order);
+* ``events_outside_session``: events stamped before the start or after the end,
+  left out of scoring;
+* ``inconsistent_test_run``: test runs whose counts do not add up, left out.
+Each of these names the events. ``needs_review`` is set by ``methods_disagree``,
+session-wide ``low_evidence`` and the three recording flags above.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from assess.evaluation.inputs import InterviewSignals, LLMReview, StaticReport
 from assess.evaluation.llm import llm_method
 from assess.evaluation.methods import DimensionDraft
 from assess.evaluation.problem_solving import score_problem_solving
-from assess.evaluation.result import DimensionResult, Evaluation, Flag
+from assess.evaluation.result import DimensionResult, Evaluation, Flag, FlagCode
 from assess.evaluation.rubric import DEFAULT_RUBRIC, DIMENSIONS, Rubric
 from assess.evaluation.session import SessionView
 from assess.privacy import Scrubber
@@ -91,8 +97,33 @@ def _with_llm(draft: DimensionDraft, review: LLMReview | None,
     return draft.with_method(method)
 
 
+_RECORDING_FLAGS = ("events_out_of_order", "events_outside_session", "inconsistent_test_run")
+_MAX_NAMED_EVENTS = 5
+
+
+def _recording_flags(view: SessionView) -> list[Flag]:
+    """Flags for events out of order, outside the session, or with impossible counts."""
+    found: list[tuple[FlagCode, str, tuple[str, ...]]] = [
+        ("events_out_of_order", "applied before an earlier-stamped event; scored in "
+                                "timestamp order", view.order.out_of_order),
+        ("events_outside_session", "stamped before the start or after the end; not scored",
+         (*view.order.before_start, *view.order.after_end)),
+        ("inconsistent_test_run", "test counts do not add up (passed + failed > total, or "
+                                  "not whole non-negative numbers); not scored",
+         tuple(e.event_id for e in view.rejected_runs)),
+    ]
+    return [Flag(code, f"{len(ids)} event(s) {what}: {_named(ids)}")
+            for code, what, ids in found if ids]
+
+
+def _named(ids: tuple[str, ...]) -> str:
+    shown = ", ".join(ids[:_MAX_NAMED_EVENTS])
+    return shown + (f" and {len(ids) - _MAX_NAMED_EVENTS} more"
+                    if len(ids) > _MAX_NAMED_EVENTS else "")
+
+
 def _evidence_flags(view: SessionView) -> list[Flag]:
-    flags = []
+    flags = _recording_flags(view)
     if len(view.events) < MIN_EVENTS:
         flags.append(Flag("low_evidence",
                           f"only {len(view.events)} events recorded (fewer than {MIN_EVENTS})"))
@@ -112,7 +143,7 @@ def _redacted(result: DimensionResult, scrubber: Scrubber) -> DimensionResult:
 def _evaluation(view: SessionView, rubric: Rubric, results: list[DimensionResult],
                 flags: list[Flag], model: str | None) -> Evaluation:
     methods = tuple(dict.fromkeys(m for r in results for m in r.breakdown))
-    needs_review = any(f.code == "methods_disagree"
+    needs_review = any(f.code == "methods_disagree" or f.code in _RECORDING_FLAGS
                        or (f.code == "low_evidence" and f.dimension is None) for f in flags)
     return Evaluation(
         session_id=view.session_id, rubric_version=rubric.version,

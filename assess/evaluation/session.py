@@ -4,16 +4,23 @@ Only behaviour is read: test runs, code changes, AI interactions, timings and th
 final code. Fields that say who the candidate is (``candidateId``,
 ``candidateEmail``, ``candidateName``) are never touched here, so no deterministic
 method can depend on identity. Times are seconds since the session started.
+
+The events are read in event-time order (:func:`assess.recording.in_event_order`);
+events stamped before the start or after the end are kept out of every fact (their
+times cannot be trusted) and reported in ``order``. A test run whose counts do not
+add up (negative, or passed + failed above total) is never scored: it is listed in
+``rejected_runs`` instead.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from assess.evaluation.errors import EvaluationError, SessionNotComplete
-from assess.recording import RecordedEvent
+from assess.recording import OrderReport, RecordedEvent, in_event_order
 
 __all__ = ["AiTurn", "CodeChange", "CodeFile", "SessionView", "TestRunFact", "final_code"]
 
@@ -71,7 +78,11 @@ class CodeFile:
 
 @dataclass(frozen=True, slots=True)
 class SessionView:
-    """The behavioural facts of one completed session, in recording order."""
+    """The behavioural facts of one completed session, in event-time order.
+
+    ``events`` are the events scored (inside the session); ``order`` names the ones
+    out of place; ``rejected_runs`` the test runs whose counts do not add up.
+    """
 
     session_id: str
     events: tuple[RecordedEvent, ...]
@@ -82,11 +93,15 @@ class SessionView:
     changes: tuple[CodeChange, ...]
     turns: tuple[AiTurn, ...]
     files: tuple[CodeFile, ...]
+    order: OrderReport = field(default_factory=OrderReport)
+    rejected_runs: tuple[RecordedEvent, ...] = ()
 
     @classmethod
     def from_recording(cls, recording: Sequence[RecordedEvent]) -> SessionView:
         """Read a recording; raises SessionNotComplete without a ``session-complete`` event."""
-        events = tuple(recording)
+        ordered = in_event_order(recording)
+        outside = {*ordered.report.before_start, *ordered.report.after_end}
+        events = tuple(e for e in ordered.events if e.event_id not in outside)
         complete = next((e for e in reversed(events) if e.type == "session-complete"), None)
         if complete is None:
             raise SessionNotComplete(
@@ -95,13 +110,15 @@ class SessionView:
         session_id = _text(complete.data, "sessionId") or _text(start.data, "sessionId")
         if not session_id:
             raise EvaluationError("the session-complete event carries no sessionId")
+        runs = [(e, _test_run(e)) for e in events if e.type == "test-run"]
         return cls(
             session_id=session_id, events=events, start=start, complete=complete,
             duration=_duration(start, complete),
-            test_runs=tuple(_test_run(e) for e in events if e.type == "test-run"),
+            test_runs=tuple(run for _, run in runs if run is not None),
             changes=tuple(_change(e) for e in events if e.type == "code-changed"),
             turns=tuple(_turn(e) for e in events if e.type == "ai-interaction"),
-            files=_final_files(events, complete))
+            files=_final_files(events, complete), order=ordered.report,
+            rejected_runs=tuple(e for e, run in runs if run is None))
 
     def seconds(self, event: RecordedEvent) -> float:
         """Seconds from the session start to ``event`` (never negative)."""
@@ -124,10 +141,18 @@ def _text(data: Mapping[str, Any], key: str) -> str:
 
 
 def _number(data: Mapping[str, Any], key: str) -> float | None:
+    """A finite number, else None (booleans, strings and NaN/inf are not numbers here)."""
     value = data.get(key)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _count(data: Mapping[str, Any], key: str) -> int | None:
+    """A whole, non-negative count, else None."""
+    value = _number(data, key)
+    return int(value) if value is not None and value >= 0 and value == int(value) else None
 
 
 def _strings(data: Mapping[str, Any], key: str) -> tuple[str, ...]:
@@ -152,12 +177,17 @@ def _duration(start: RecordedEvent, complete: RecordedEvent) -> float:
     return max(0.0, (complete.timestamp - start.timestamp).total_seconds())
 
 
-def _test_run(event: RecordedEvent) -> TestRunFact:
+def _test_run(event: RecordedEvent) -> TestRunFact | None:
+    """The run's facts, or None when its counts are missing or do not add up."""
     data = event.data
+    passed, failed, total = (_count(data, k) for k in ("passed", "failed", "total"))
+    if passed is None or failed is None or total is None or passed + failed > total:
+        return None
+    coverage = _number(data, "coverage")
     return TestRunFact(
-        event=event, passed=int(_number(data, "passed") or 0),
-        failed=int(_number(data, "failed") or 0), total=int(_number(data, "total") or 0),
-        coverage=_number(data, "coverage"), output=_text(data, "output"))
+        event=event, passed=passed, failed=failed, total=total,
+        coverage=None if coverage is None or not 0 <= coverage <= 100 else coverage,
+        output=_text(data, "output"))
 
 
 def _change(event: RecordedEvent) -> CodeChange:

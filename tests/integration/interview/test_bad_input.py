@@ -34,6 +34,9 @@ CASES: list[tuple[str, bytes, str, str]] = [
     ("wrong-types", json.dumps({"type": "test-run", "data": {
         "sessionId": "s-bad", "timestamp": TS, "passed": "1", "failed": 0, "total": 1,
         "output": ""}}).encode(), "invalid", "data.passed: Input should be a valid integer"),
+    ("passed-over-total", json.dumps({"type": "test-run", "data": {
+        "sessionId": "s-bad", "timestamp": TS, "passed": 5, "failed": 0, "total": 3,
+        "output": ""}}).encode(), "invalid", "passed (5) + failed (0) exceeds total (3)"),
     ("unknown-type", json.dumps({"type": "self-destruct", "data": {
         "sessionId": "s-bad", "timestamp": TS}}).encode(), "unknown_type", "self-destruct"),
     ("too-large", valid("s-big", 0)[:-2] + b', "pad": "' + b"x" * 1_100_000 + b'"}}',

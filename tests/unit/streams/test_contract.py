@@ -7,6 +7,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from streams.codec import decode, encode, session_key
 from streams.errors import InvalidEvent, MalformedMessage, MessageTooLarge, UnknownEventType
@@ -148,3 +150,16 @@ def test_unknown_data_fields_are_ignored_and_own_envelope_fields_optional() -> N
     event = decode(json.dumps(msg).encode())
     assert event.event_id == "e-1"
     assert decode(json.dumps(message("test-run")).encode()).event_id is None
+
+
+@given(passed=st.integers(0, 50), failed=st.integers(0, 50), total=st.integers(0, 50))
+def test_test_run_counts_must_fit_the_total(passed: int, failed: int, total: int) -> None:
+    raw = json.dumps(message("test-run", passed=passed, failed=failed, total=total)).encode()
+    if passed + failed <= total:
+        event = decode(raw)
+        assert (event.data.passed, event.data.failed, event.data.total) == (passed, failed, total)
+        return
+    with pytest.raises(InvalidEvent) as info:
+        decode(raw)
+    assert info.value.reason == "invalid"
+    assert f"passed ({passed}) + failed ({failed}) exceeds total ({total})" in str(info.value)
