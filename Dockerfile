@@ -61,6 +61,13 @@ ENV PATH=/opt/venv/bin:$PATH \
     WEB_HOST=0.0.0.0 \
     WEB_PORT=6066
 
+# Pango and one font for PDF reports (WeasyPrint; see adapters/reports/pdf.py):
+# tens of MB, where a headless Chromium would add about 300.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+      fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid "${APP_GID}" interviewlm \
  && useradd --system --uid "${APP_UID}" --gid "${APP_GID}" --home-dir /home/interviewlm \
       --create-home --shell /usr/sbin/nologin interviewlm \

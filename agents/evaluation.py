@@ -16,6 +16,17 @@ Which LLM path an ``analyze`` takes:
   review is queued for a Message Batch (:mod:`agents.evaluation_batches`), which
   completes the evaluation and only then publishes ``evaluation-complete``.
 
+When is a session scorable? At once when its recording holds ``session-complete``.
+The platform's submit route sends only ``analyze`` (no session-complete), so
+otherwise the first attempt waits out ``ANALYZE_GRACE_SECONDS`` after the analyze's
+timestamp for late events, and then whatever is recorded is scored, closed at its
+last event (:mod:`agents.recording_close`). Nothing
+recorded is retried and finally dead-lettered (:class:`NotScorable`).
+
+One ``evaluation-complete`` per evaluation: the first job that holds a final result
+claims the announcement (:meth:`EvaluationStore.claim_announcement`, keyed by the
+job's origin); only it publishes, again only when it is itself redelivered.
+
 An analyze for an unchanged recording (same event ids) whose stored result already
 used, or is waiting for, the LLM is not scored again: redeliveries never pay twice.
 Two exceptions: an urgent analyze takes a review still waiting in a batch to
@@ -45,8 +56,9 @@ from agents.evaluation_service import (
     score,
     static_analysis,
 )
-from agents.jobs import attempt_of
+from agents.jobs import attempt_of, origin_of
 from agents.messages import OutMessage, RawMessage
+from agents.recording_close import close_recording
 from agents.retry import EVALUATION_POLICY
 from assess.evaluation import InterviewSignals, Rubric
 from assess.recording import RecordedEvent
@@ -55,7 +67,7 @@ from runtime.logs import get_logger
 from runtime.metrics import EVALUATION_DURATION, EVALUATIONS
 from runtime.settings import Settings
 from streams.codec import encode
-from streams.events import Analyze, EvaluationComplete, Event, GenerateReport
+from streams.events import Analyze, Comprehensive, EvaluationComplete, Event, GenerateReport
 from streams.topics import EVALUATION_URGENT, NOTIFICATION, TopicNames
 
 __all__ = [
@@ -93,20 +105,24 @@ class EvaluationStore(Protocol):
     async def save(self, stored: StoredEvaluation, *, queue: bool = False,
                    only_if_pending: bool = False) -> bool: ...
     async def store_report(self, evaluation_id: str, fmt: str, content: bytes) -> None: ...
+    async def claim_announcement(self, evaluation_id: str, origin: str) -> bool: ...
+    async def latest_session(self, candidate_id: str) -> str | None: ...
 
 
 def completion_message(stored: StoredEvaluation, names: TopicNames) -> OutMessage:
     """``evaluation-complete`` on the notification topic, keyed by session id.
 
-    ``eventId`` names the evaluation and its recording, so a re-sent completion of
-    the same result is recognisable downstream.
+    ``eventId`` names the evaluation and its rubric version (not a time or a score),
+    so every copy of one evaluation's completion is recognisable downstream, and the
+    notification worker dedupes on the same two values.
     """
     event = EvaluationComplete.model_validate({
         "type": "evaluation-complete",
-        "eventId": f"evaluation-complete:{stored.evaluation_id}:{stored.recording_digest or ''}",
+        "eventId": f"evaluation-complete:{stored.evaluation_id}:{stored.rubric_version}",
         "data": {"sessionId": stored.session_id, "timestamp": datetime.now(UTC).isoformat(),
                  "candidateId": stored.candidate_id or "unknown",
                  "evaluationId": stored.evaluation_id,
+                 "rubricVersion": stored.rubric_version,
                  "overallScore": round(stored.overall_score, 2)}})
     return OutMessage(names(NOTIFICATION), stored.session_id.encode(), encode(event))
 
@@ -125,9 +141,16 @@ class Evaluator:
         self.rubric = rubric_from(self.settings)
 
     async def analyze(self, session_id: str, candidate_id: str, *, urgent: bool,
-                      attempt: int = 1) -> StoredEvaluation:
-        """Score and store one session; returns the stored (maybe reused) evaluation."""
-        recording = await self.completed_recording(session_id, attempt)
+                      attempt: int = 1, requested_at: datetime | None = None
+                      ) -> StoredEvaluation:
+        """Score and store one session; returns the stored (maybe reused) evaluation.
+
+        ``requested_at`` is the analyze's own timestamp: the grace period for late
+        events runs from it.
+        """
+        recording = close_recording(
+            await self.scorable_recording(session_id, attempt, requested_at),
+            session_id, candidate_id)
         digest = recording_digest(recording)
         existing = await self.store.find(session_id, self.rubric.version)
         if self._reusable(existing, digest, urgent):
@@ -143,23 +166,39 @@ class Evaluator:
         stored, _ = await self.rescore(recording, session_id, candidate_id, review)
         return stored
 
-    async def completed_recording(self, session_id: str, attempt: int) -> list[RecordedEvent]:
-        """The recording, which must end the session.
+    async def scorable_recording(self, session_id: str, attempt: int,
+                                 requested_at: datetime | None = None) -> list[RecordedEvent]:
+        """The recording once it may be scored (see the module docstring).
 
-        The platform may publish ``analyze`` before the interview agent has written the
-        ``session-complete`` row (the agent itself writes first, then publishes), so a
-        missing completion is a :class:`NotReady` (transient) error on the first
-        attempts and a :class:`NotScorable` (permanent: dead letter) only on the last.
+        Raises :class:`NotReady` (transient) while the grace period runs, with
+        ``retry_after`` set to what is left of it, or while nothing is recorded;
+        :class:`NotScorable` (permanent: dead letter) at the last attempt with
+        nothing recorded.
         """
         recording = await self.store.recording(session_id)
         if any(event.type == "session-complete" for event in recording):
             return recording
-        seen = f"{len(recording)} events recorded" if recording else "no events recorded"
+        wait = self._grace_left(requested_at) if attempt == 1 else 0.0
+        if wait > 0:
+            raise NotReady(f"session {session_id} has no session-complete; waiting "
+                           f"{wait:.1f} s for late events", retry_after=wait)
+        if recording:
+            return recording
         if attempt < self.attempts:
-            raise NotReady(f"session {session_id} is not complete yet ({seen}); will retry")
-        raise NotScorable(f"refusing to score session {session_id}: no session-complete event "
-                          f"after {attempt} attempts ({seen}); a live or unknown session "
-                          "cannot be evaluated")
+            raise NotReady(f"no events recorded for session {session_id} yet; will retry")
+        raise NotScorable(f"refusing to score session {session_id}: no events recorded "
+                          f"after {attempt} attempts; an unknown session cannot be evaluated")
+
+    def _grace_left(self, requested_at: datetime | None) -> float:
+        """Seconds of the grace period still to wait (never more than the period itself,
+        so a producer clock running ahead cannot hold a job for longer)."""
+        grace = self.settings.analyze_grace_seconds
+        if grace <= 0:
+            return 0.0
+        if requested_at is None:
+            return grace
+        left = requested_at.timestamp() + grace - time.time()
+        return max(0.0, min(grace, left))
 
     def _reusable(self, existing: StoredEvaluation | None, digest: str, urgent: bool) -> bool:
         """Same recording, and nothing better to get: an urgent request upgrades a
@@ -220,7 +259,8 @@ class Evaluator:
 
 
 class EvaluationHandler:
-    """JobRunner handler: ``analyze`` scores a session, ``generate-report`` renders one.
+    """JobRunner handler: ``analyze`` scores a session (``comprehensive``: a candidate's
+    latest session), ``generate-report`` renders one.
 
     At most ``limit`` evaluations of this handler run at once (EVALUATION_CONCURRENCY).
     """
@@ -235,6 +275,8 @@ class EvaluationHandler:
         async with self.limit:
             if isinstance(event, Analyze):
                 return await self._analyze(event, msg, attempt)
+            if isinstance(event, Comprehensive):
+                return await self._analyze(await self._as_analyze(event, attempt), msg, attempt)
             if isinstance(event, GenerateReport):
                 await self._report(event, attempt)
                 return []
@@ -249,7 +291,8 @@ class EvaluationHandler:
         try:
             stored = await self.evaluator.analyze(
                 event.data.session_id, event.data.candidate_id,
-                urgent=self._urgent(event, msg), attempt=attempt)
+                urgent=self._urgent(event, msg), attempt=attempt,
+                requested_at=event.data.timestamp)
         except TransientError:
             if attempt >= self.evaluator.attempts:
                 EVALUATIONS.labels("failed").inc()
@@ -257,7 +300,37 @@ class EvaluationHandler:
         except Exception:
             EVALUATIONS.labels("failed").inc()
             raise
-        return [completion_message(stored, self.names)] if stored.final else []
+        return await self._announce(stored, msg)
+
+    async def _as_analyze(self, event: Comprehensive, attempt: int) -> Analyze:
+        """``comprehensive`` names a candidate: analyze that candidate's latest session.
+
+        Latest = the session of this candidate (from the interview agent's metrics or
+        a stored evaluation) whose newest recorded event is newest. None known yet is
+        retried (the submit analyze naming the session may still be in flight), then
+        dead-lettered.
+        """
+        candidate_id = event.data.candidate_id
+        session_id = await self.evaluator.store.latest_session(candidate_id)
+        if session_id is None:
+            if attempt < self.evaluator.attempts:
+                raise NotReady(f"no session known for candidate {candidate_id} yet; will retry")
+            raise NotScorable(f"no session known for candidate {candidate_id} after {attempt} "
+                              "attempts: nothing to evaluate")
+        return Analyze.model_validate({"type": "analyze", "eventId": event.event_id, "data": {
+            "sessionId": session_id, "timestamp": event.data.timestamp,
+            "candidateId": candidate_id, "priority": event.data.priority}})
+
+    async def _announce(self, stored: StoredEvaluation, msg: RawMessage) -> list[OutMessage]:
+        """``evaluation-complete`` if this job owns the announcement, else nothing."""
+        if not stored.final:
+            return []
+        if not await self.evaluator.store.claim_announcement(stored.evaluation_id,
+                                                             origin_of(msg)):
+            log.info("evaluation_already_announced", stored.session_id,
+                     evaluation_id=stored.evaluation_id)
+            return []
+        return [completion_message(stored, self.names)]
 
     async def _report(self, event: GenerateReport, attempt: int) -> None:
         evaluation_id, fmt = event.data.evaluation_id, event.data.format

@@ -47,6 +47,7 @@ from adapters.llm import (
 from agents.evaluation import EvaluationStore, Evaluator, completion_message
 from agents.evaluation_service import Review, review_request, review_validator
 from agents.messages import OutMessage
+from agents.recording_close import close_recording
 from assess.evaluation import EvaluationError, LLMReview
 from assess.recording import RecordedEvent
 from runtime.logs import get_logger
@@ -170,7 +171,8 @@ class BatchCoordinator:
         reviewed any more (recording gone or incomplete) are taken off the queue."""
         prepared = []
         for row in rows:
-            recording = await self.queue.recording(row.session_id)
+            recording = close_recording(await self.queue.recording(row.session_id),
+                                        row.session_id, None)
             try:
                 request = review_request(recording, self.evaluator.rubric, self.settings)
             except EvaluationError:
@@ -188,9 +190,11 @@ class BatchCoordinator:
         current = await self.queue.get(row.evaluation_id)
         if current is not None and not current.final:
             if recording is None:
-                recording = await self.queue.recording(row.session_id)
+                recording = close_recording(await self.queue.recording(row.session_id),
+                                        row.session_id, None)
             current = await self._rescore(row, current.candidate_id, review, recording)
-        if current is not None and current.final:
+        if current is not None and current.final and await self.queue.claim_announcement(
+                row.evaluation_id, f"batch:{row.batch_id}"):
             await self.send(completion_message(current, self.names))
         await self.queue.dequeue(row.evaluation_id, row.batch_id)
 

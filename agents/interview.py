@@ -19,6 +19,7 @@ their upserts are no-ops.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,8 @@ from agents.session_effects import (
     metrics_for,
 )
 from runtime.logs import get_logger
-from streams.codec import decode
+from streams.bullmq import key_verdict
+from streams.codec import decode_normalised
 from streams.errors import ContractError
 from streams.events import AiInteraction, Event, QuestionAnswered
 from streams.topics import TopicNames, dead_letter_topic
@@ -133,14 +135,15 @@ class InterviewProcessor:
 
     async def _one(self, msg: RawMessage, work: _Work) -> None:
         try:
-            event = decode(msg.value, topic=self.names.base(msg.topic), max_bytes=self.max_bytes)
+            event, body = decode_normalised(msg.value, topic=self.names.base(msg.topic),
+                                            max_bytes=self.max_bytes, headers=msg.headers)
         except ContractError as exc:
             self._dead(work, msg, exc.reason, exc, exc.event_type or "unknown")
             return
+        if body is not msg.value:  # a BullMQ shape: from here on, its envelope
+            msg = dataclasses.replace(msg, value=body)
         session_id = event.data.session_id
-        if msg.key is not None and msg.key != session_id.encode():
-            bad_key = ContractError("message key must be the event's sessionId")
-            self._dead(work, msg, "bad_key", bad_key, event.type)
+        if msg.key != session_id.encode() and not self._keyed(msg, event, work):
             return
         try:
             await self._prefetch_items(event)
@@ -152,6 +155,28 @@ class InterviewProcessor:
             self._dead(work, msg, reason, exc, event.type)
         except Exception as exc:  # a bug must not stall the partition: keep the evidence
             self._dead(work, msg, "processing_error", exc, event.type, with_trace=True)
+
+    def _keyed(self, msg: RawMessage, event: Event, work: _Work) -> bool:
+        """False when the message was handled here: re-keyed or refused.
+
+        A session's events must share one partition (and the table state its
+        partition), so an event keyed by a BullMQ job id, or not keyed at all, is
+        published again keyed by its session id (its job id, when it has one, is its
+        event id: a re-sent job is applied once) and applied when it comes back.
+        Any other key is refused as ``bad_key``.
+        """
+        session_id = event.data.session_id
+        verdict = key_verdict(msg.key, session_id, event.event_id)
+        if verdict == "bad":
+            bad_key = ContractError("message key must be the event's sessionId (or a BullMQ "
+                                    "job id of that session)")
+            self._dead(work, msg, "bad_key", bad_key, event.type)
+            return False
+        if verdict == "rekey":
+            work.result.out.append(OutMessage(msg.topic, session_id.encode(), msg.value))
+            work.result.count(event.type, "rekeyed")
+            return False
+        return True
 
     def _state(self, work: _Work, session_id: str) -> SessionState | None:
         """The session's current state: this batch's copy, else the table's (decoded once

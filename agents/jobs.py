@@ -13,6 +13,7 @@ seconds), ``x-origin`` (the first ``topic:partition:offset``), ``x-last-error``.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -25,12 +26,12 @@ from agents.retry import RetryPolicy
 from runtime.errors import TransientError
 from runtime.logs import get_logger
 from runtime.metrics import RETRIES
-from streams.codec import decode
+from streams.codec import decode_normalised
 from streams.errors import ContractError
 from streams.events import Event
 from streams.topics import TopicNames, dead_letter_topic, retry_topic, source_topic
 
-__all__ = ["JobHandler", "JobRunner", "attempt_of", "due_at"]
+__all__ = ["JobHandler", "JobRunner", "attempt_of", "due_at", "origin_of"]
 
 #: Handles one decoded job; returns the messages to publish once it succeeded.
 JobHandler = Callable[[Event, RawMessage], Awaitable[list[OutMessage]]]
@@ -50,6 +51,7 @@ def due_at(msg: RawMessage) -> float:
 
 
 def origin_of(msg: RawMessage) -> str:
+    """Where the job first arrived (``topic:partition:offset``), kept across retries."""
     raw = msg.header("x-origin")
     return raw.decode() if raw else msg.event_id
 
@@ -71,8 +73,11 @@ class JobRunner:
 
     async def process(self, messages: Sequence[RawMessage]) -> BatchResult:
         result = BatchResult()
-        await run_in_lanes(messages, lambda m: m.key, lambda m: self._one(m, result),
-                           self.lanes)
+        jobs = [job for job in (self._decode(m, result) for m in messages) if job is not None]
+        # Lanes by session id, not by message key: a BullMQ job id as the key must not
+        # let two jobs of one session run at once.
+        await run_in_lanes(jobs, lambda job: job[1].data.session_id.encode(),
+                           lambda job: self._one(*job, result), self.lanes)
         if result.dead_letters:
             await self.record_failed([d.failed_job() for d in result.dead_letters])
         for letter in result.dead_letters:
@@ -87,12 +92,18 @@ class JobRunner:
         base = self.names.base(msg.topic)
         return base.removesuffix(".retry")
 
-    async def _one(self, msg: RawMessage, result: BatchResult) -> None:
+    def _decode(self, msg: RawMessage, result: BatchResult) -> tuple[RawMessage, Event] | None:
+        """The job and its event (a BullMQ shape becomes its envelope, so a retry no
+        longer needs the original headers); None once a bad one is dead-lettered."""
         try:
-            event = decode(msg.value, topic=self._base_topic(msg), max_bytes=self.max_bytes)
+            event, body = decode_normalised(msg.value, topic=self._base_topic(msg),
+                                            max_bytes=self.max_bytes, headers=msg.headers)
         except ContractError as exc:
             self._dead(result, msg, exc.reason, exc, exc.event_type or "unknown")
-            return
+            return None
+        return (msg if body is msg.value else dataclasses.replace(msg, value=body)), event
+
+    async def _one(self, msg: RawMessage, event: Event, result: BatchResult) -> None:
         wait = due_at(msg) - self.clock()
         if wait > 0:
             await self.sleep(wait)
@@ -102,7 +113,8 @@ class JobRunner:
         except TransientError as exc:
             self._retry_or_dead(result, msg, event, exc)
         except Exception as exc:  # permanent by default: retrying a bug never helps
-            self._dead(result, msg, "permanent_error", exc, event.type, with_trace=True)
+            self._dead(result, msg, "permanent_error", exc, event.type, attempt_of(msg),
+                       with_trace=True)
 
     def _retry_or_dead(self, result: BatchResult, msg: RawMessage, event: Event,
                        exc: TransientError) -> None:
@@ -110,7 +122,8 @@ class JobRunner:
         if attempt >= self.policy.attempts:
             self._dead(result, msg, "retries_exhausted", exc, event.type, attempt, True)
             return
-        due = self.clock() + self.policy.delay(attempt)
+        wait = exc.retry_after if exc.retry_after is not None else self.policy.delay(attempt)
+        due = self.clock() + wait
         headers = (
             ("x-attempt", str(attempt + 1).encode()),
             ("x-due-at", f"{due:.3f}".encode()),

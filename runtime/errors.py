@@ -21,7 +21,15 @@ class WorkerError(RuntimeError):
 
 
 class TransientError(WorkerError):
-    """A failure that may pass: a timeout, a dropped connection, a rate limit."""
+    """A failure that may pass: a timeout, a dropped connection, a rate limit.
+
+    ``retry_after`` (seconds), when set, is how long to wait before the next
+    attempt instead of the retry policy's backoff (e.g. a grace period).
+    """
+
+    def __init__(self, *args: object, retry_after: float | None = None) -> None:
+        super().__init__(*args)
+        self.retry_after = retry_after
 
 
 class PermanentError(WorkerError):

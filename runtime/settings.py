@@ -109,6 +109,9 @@ class Settings(BaseSettings):
         None, description='JSON, e.g. {"code_quality": 0.4, ...}; default weights when unset.')
     evaluation_urgent_priority: int = Field(8, ge=1, le=10,
                                             description="analyze priority scored in realtime.")
+    analyze_grace_seconds: float = Field(
+        10.0, ge=0, le=600, description="An analyze for a session with no session-complete "
+        "waits this long after its timestamp for late events, then scores what is recorded.")
     llm_evaluation_max_tokens: int = Field(1500, ge=256, le=8192)
     llm_batch_enabled: bool = Field(True, description="Non-urgent LLM reviews go through the "
                                     "Message Batches API (half price).")

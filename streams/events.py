@@ -21,6 +21,7 @@ __all__ = [
     "AiInteraction",
     "Analyze",
     "CodeChanged",
+    "Comprehensive",
     "EvaluationComplete",
     "Event",
     "EventData",
@@ -29,6 +30,7 @@ __all__ = [
     "InterviewInvited",
     "InterviewReminder",
     "ItemParamsIn",
+    "JobOpts",
     "QuestionAnswered",
     "SessionComplete",
     "SessionStarted",
@@ -147,6 +149,16 @@ class AnalyzeData(EventData):
     priority: int = Field(1, ge=1, le=10)
 
 
+class ComprehensiveData(EventData):
+    """The platform's ``comprehensive`` job: ``sessionId`` holds the *candidate* id (as
+    the platform sends it); the evaluation covers that candidate's latest session.
+    ``timestamp`` comes from ``triggeredAt`` and ``priority`` from its word
+    (``streams.bullmq``)."""
+
+    candidate_id: NonEmpty
+    priority: int = Field(5, ge=1, le=10)
+
+
 class GenerateReportData(EventData):
     evaluation_id: NonEmpty
     format: Literal["json", "html", "pdf"] = "json"
@@ -157,6 +169,8 @@ class EvaluationCompleteData(EventData):
     candidate_id: NonEmpty
     evaluation_id: NonEmpty
     overall_score: float = Field(ge=0, le=100, strict=False, allow_inf_nan=False)
+    #: Ours, optional: the rubric the evaluation was scored with (dedupe key part).
+    rubric_version: NonEmpty | None = None
 
 
 class InvitationData(EventData):
@@ -166,10 +180,19 @@ class InvitationData(EventData):
     expires_at: Timestamp
 
 
+class JobOpts(_Model):
+    """The BullMQ job options kept from a normalised job (``streams.bullmq``)."""
+
+    job_id: str | None = Field(None, max_length=512)
+    priority: int | None = None
+
+
 class _Envelope(_Model):
     """``{"type", "data"}`` plus our optional envelope fields."""
 
     event_id: str | None = Field(None, description="Producer-assigned id (optional)")
+    opts: JobOpts | None = Field(None, description="BullMQ jobId and priority, when the "
+                                 "event came as a BullMQ job (optional)")
 
 
 class AiInteraction(_Envelope):
@@ -213,6 +236,11 @@ class Analyze(_Envelope):
     data: AnalyzeData
 
 
+class Comprehensive(_Envelope):
+    type: Literal["comprehensive"]
+    data: ComprehensiveData
+
+
 class GenerateReport(_Envelope):
     type: Literal["generate-report"]
     data: GenerateReportData
@@ -247,6 +275,7 @@ Event = (
     | SessionComplete
     | AdjustDifficulty
     | Analyze
+    | Comprehensive
     | GenerateReport
     | EvaluationComplete
     | InterviewInvited
@@ -264,6 +293,7 @@ EVENT_MODELS: dict[str, type[_Envelope]] = {
     "session-complete": SessionComplete,
     "adjust-difficulty": AdjustDifficulty,
     "analyze": Analyze,
+    "comprehensive": Comprehensive,
     "generate-report": GenerateReport,
     "evaluation-complete": EvaluationComplete,
     "interview-invited": InterviewInvited,

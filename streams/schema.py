@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from streams.bullmq_schemas import bullmq_schemas
 from streams.events import EVENT_MODELS
 
 __all__ = ["SCHEMA_DIR", "generate_schemas", "write_schemas"]
@@ -19,7 +20,8 @@ SCHEMA_DIR = Path(__file__).parent / "schemas"
 
 
 def generate_schemas() -> dict[str, dict[str, Any]]:
-    """File name -> schema: one per event type, plus ``event.schema.json`` (any of them)."""
+    """File name -> schema: one per event type, ``event.schema.json`` (any of them) and
+    the BullMQ shapes (:mod:`streams.bullmq_schemas`)."""
     out: dict[str, dict[str, Any]] = {}
     for event_type, model in EVENT_MODELS.items():
         schema = model.model_json_schema(by_alias=True, mode="validation")
@@ -33,6 +35,7 @@ def generate_schemas() -> dict[str, dict[str, Any]]:
         "title": "InterviewLM event",
         "oneOf": [{"$ref": f"{t}.schema.json"} for t in EVENT_MODELS],
     }
+    out.update(bullmq_schemas())
     return out
 
 

@@ -35,8 +35,8 @@ TOPIC_EVENT_TYPES: dict[str, frozenset[str]] = {
             "adjust-difficulty",
         }
     ),
-    EVALUATION: frozenset({"analyze", "generate-report"}),
-    EVALUATION_URGENT: frozenset({"analyze", "generate-report"}),
+    EVALUATION: frozenset({"analyze", "comprehensive", "generate-report"}),
+    EVALUATION_URGENT: frozenset({"analyze", "comprehensive", "generate-report"}),
     NOTIFICATION: frozenset(
         {"evaluation-complete", "interview-invited", "interview-reminder", "interview-expired"}
     ),

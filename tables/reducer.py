@@ -296,6 +296,7 @@ def _ai_interaction(
         memory_size=cfg.ai_code_memory,
         max_lines=cfg.ai_code_max_lines,
         quality=data.prompt_quality,
+        unprogressed=changes["struggle"].chats_since_progress > 0,
     )
     changes["struggle"] = note_chat(changes["struggle"])
     return []

@@ -1,6 +1,6 @@
 """PostgreSQL access for the evaluation agent: recordings in, evaluations and reports out.
 
-Reads the interview agent's rows (``session_events`` in partition/offset order,
+Reads the interview agent's rows (``session_events`` in event-time order,
 ``session_metrics``, ``theta_trajectory``) and writes ``evaluations`` (upserted on
 session id + rubric version), ``reports`` and the LLM batch queue
 (``llm_batch_requests``). Connection failures become :class:`TransientError`
@@ -124,12 +124,20 @@ class EvaluationsRepo:
 
     # --- what the interview agent stored -----------------------------------
     async def recording(self, session_id: str) -> list[RecordedEvent]:
-        """The session's events in the order they were applied (empty if none)."""
+        """The session's events in event-time order (empty if none).
+
+        Sorted by the platform's ``timestamp``, then by a fixed rank of the type
+        (session-started first, session-complete last at equal times), then by the
+        event key (the producer's id or a digest of the bytes). None of these depend
+        on which partition or offset an event landed on, so a session scores the
+        same however its events were keyed or partitioned.
+        """
         async with self._conn() as conn:
             rows = await conn.fetch(
                 "SELECT topic, partition, \"offset\", event_type, event_ts, payload"
                 " FROM internal.session_events WHERE session_id = $1"
-                " ORDER BY partition, \"offset\"", session_id)
+                " ORDER BY event_ts, CASE event_type WHEN 'session-started' THEN 0"
+                " WHEN 'session-complete' THEN 2 ELSE 1 END, event_key", session_id)
         events = []
         for seq, row in enumerate(rows):
             payload = json.loads(row["payload"])
@@ -199,6 +207,34 @@ class EvaluationsRepo:
                 await conn.execute("DELETE FROM internal.llm_batch_requests"
                                    " WHERE evaluation_id = $1", written)
             return True
+
+    async def claim_announcement(self, evaluation_id: str, origin: str) -> bool:
+        """Whether ``origin`` announces this final evaluation (the first claim wins).
+
+        Returns True for the first claimant and for that same claimant again (a
+        redelivered job whose send may have been lost); False for anyone else, and
+        for a result still ``llm-pending``.
+        """
+        async with self._conn() as conn:
+            owner = await conn.fetchval(
+                "UPDATE internal.evaluations SET announced_by = COALESCE(announced_by, $2)"
+                " WHERE evaluation_id = $1 AND mode <> 'llm-pending' RETURNING announced_by",
+                evaluation_id, origin)
+        return bool(owner == origin)
+
+    async def latest_session(self, candidate_id: str) -> str | None:
+        """The candidate's session with the newest recorded event (None if none known).
+
+        Sessions are tied to candidates by the interview agent's metrics (session
+        start or end) or by a stored evaluation (the analyze names the candidate).
+        """
+        async with self._conn() as conn:
+            return await conn.fetchval(  # type: ignore[no-any-return]
+                "SELECT s.session_id FROM (SELECT session_id FROM internal.session_metrics"
+                " WHERE candidate_id = $1 UNION SELECT session_id FROM internal.evaluations"
+                " WHERE candidate_id = $1) s LEFT JOIN LATERAL (SELECT max(event_ts) AS last"
+                " FROM internal.session_events e WHERE e.session_id = s.session_id) t ON true"
+                " ORDER BY t.last DESC NULLS LAST, s.session_id LIMIT 1", candidate_id)
 
     async def final_scores(self, rubric_version: str) -> dict[str, float]:
         """Each candidate's latest final overall score under ``rubric_version``."""

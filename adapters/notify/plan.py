@@ -14,7 +14,10 @@ the webhook needs both ``WEBHOOK_URL`` and ``WEBHOOK_SECRET`` (unsigned webhooks
 are never sent), Slack needs ``SLACK_WEBHOOK_URL``.
 
 Dedupe keys are ``<type>:<sessionId>:<channel>:<digest>`` where the digest
-covers the event's contract fields (normalised) and, for e-mail, the recipient.
+covers what makes two events the same notification and, for e-mail, the recipient:
+for ``evaluation-complete`` the evaluation id and rubric version only (a re-sent
+completion of one evaluation carries a new timestamp, and may carry a re-scored
+value, yet is still the same news); for invitations every contract field.
 They do not depend on template wording, so deploying new templates never
 re-sends an old notification when a Kafka message is redelivered.
 """
@@ -79,11 +82,19 @@ def configured_channels(settings: Settings) -> frozenset[Channel]:
 def dedupe_key(event_type: str, channel: Channel, fields: Mapping[str, Any],
                recipient: str | None = None) -> str:
     """Stable idempotency key for one channel's delivery of one event."""
-    material = {"type": event_type, "channel": channel, "fields": dict(fields)}
+    material = {"type": event_type, "channel": channel, "fields": _identity(event_type, fields)}
     if recipient is not None:
         material["recipient"] = recipient.strip().lower()
     digest = hashlib.sha256(canonical_json(material)).hexdigest()[:32]
     return f"{event_type}:{fields['sessionId']}:{channel}:{digest}"
+
+
+def _identity(event_type: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields that identify one notification (see the module docstring)."""
+    if event_type == "evaluation-complete":
+        return {"evaluationId": fields["evaluationId"],
+                "rubricVersion": fields.get("rubricVersion")}
+    return dict(fields)
 
 
 def normalise_event(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,6 +111,8 @@ def normalise_event(event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
         fields["candidateId"] = _text(data, "candidateId")
         fields["evaluationId"] = _text(data, "evaluationId")
         fields["overallScore"] = _number(data, "overallScore")
+        if data.get("rubricVersion") is not None:
+            fields["rubricVersion"] = _text(data, "rubricVersion")
     else:
         fields["candidateEmail"] = _text(data, "candidateEmail")
         fields["candidateName"] = _text(data, "candidateName", allow_empty=True)

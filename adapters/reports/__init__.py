@@ -1,15 +1,13 @@
-"""Evaluation reports: JSON and a self-contained HTML page, stored in ``internal.reports``.
+"""Evaluation reports: JSON, a self-contained HTML page, and that page as PDF.
 
-PDF is refused with a permanent error. The HTML page already prints cleanly to
-PDF from any browser, while producing PDF here would mean either a native
-rendering stack (WeasyPrint needs Pango and Cairo) or redrawing every chart and
-table a second time with a pure-Python PDF API (fpdf2, ReportLab) and keeping
-the two layouts in step. Neither is cheap enough for what it adds.
+Stored in ``internal.reports``. The PDF is the HTML report printed by WeasyPrint
+(:mod:`adapters.reports.pdf` says why WeasyPrint and not a headless browser): one
+template for both.
 
 ::
 
     data = await load_report_data(repo, evaluation_id)   # None if no such evaluation
-    content = render_report(data, "html")               # bytes
+    content = render_report(data, "pdf")                # bytes
 """
 
 from __future__ import annotations
@@ -27,11 +25,11 @@ from adapters.reports.model import (
     render_json,
     timeline_entries,
 )
+from adapters.reports.pdf import render_pdf
 from assess.recording import RecordedEvent
 
 __all__ = [
     "FORMATS",
-    "PDF_REFUSAL",
     "ReportData",
     "ReportFormatUnsupported",
     "ReportSource",
@@ -40,14 +38,10 @@ __all__ = [
     "load_report_data",
     "render_html",
     "render_json",
+    "render_pdf",
     "render_report",
     "timeline_entries",
 ]
-
-PDF_REFUSAL = ("PDF reports are not produced: use format 'html' (a self-contained page that "
-               "prints to PDF from any browser). A PDF renderer would need native libraries "
-               "or a second, hand-kept layout of the same report.")
-
 
 class ReportSource(Protocol):
     """Where report data comes from (``EvaluationsRepo`` in production)."""
@@ -70,17 +64,16 @@ async def load_report_data(source: ReportSource, evaluation_id: str) -> ReportDa
 
 
 def check_format(fmt: str) -> None:
-    """Raise :class:`ReportFormatUnsupported` for PDF and unknown formats."""
-    if fmt == "pdf":
-        raise ReportFormatUnsupported(PDF_REFUSAL)
+    """Raise :class:`ReportFormatUnsupported` for an unknown format."""
     if fmt not in FORMATS:
-        raise ReportFormatUnsupported(f"unknown report format {fmt!r}; use json or html")
+        raise ReportFormatUnsupported(f"unknown report format {fmt!r}; use json, html or pdf")
 
 
 def render_report(data: ReportData, fmt: str) -> bytes:
-    """The report in ``fmt`` (json or html) as bytes."""
+    """The report in ``fmt`` (json, html or pdf) as bytes."""
     check_format(fmt)
     if fmt == "json":
         return render_json(data)
+    if fmt == "pdf":
+        return render_pdf(data)
     return render_html(data).encode()
-

@@ -30,7 +30,7 @@ FORMATS = ("json", "html", "pdf")
 
 
 class ReportFormatUnsupported(PermanentError):
-    """A report format this service does not produce (PDF; see ``adapters.reports``)."""
+    """A report format this service does not produce, or cannot here (PDF without Pango)."""
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from assess.indicators.paste import (
 from assess.indicators.prompts import (
     code_reference_kinds,
     is_help_request,
+    is_help_seeking,
     is_short_prompt,
     names_error,
     prompt_quality,
@@ -67,6 +68,7 @@ __all__ = [
     "failure_rate",
     "fire_new",
     "is_help_request",
+    "is_help_seeking",
     "is_short_prompt",
     "line_hash",
     "matching_responses",

@@ -27,6 +27,7 @@ __all__ = [
     "LENGTH_WEIGHT",
     "code_reference_kinds",
     "is_help_request",
+    "is_help_seeking",
     "is_short_prompt",
     "names_error",
     "prompt_quality",
@@ -150,5 +151,24 @@ def is_help_request(text: str) -> bool:
 
 
 def is_short_prompt(text: str, min_words: int) -> bool:
-    """True when the prompt has fewer than ``min_words`` words."""
-    return word_count(text) < min_words
+    """True when the prompt gives almost no context: fewer than ``min_words`` words and
+    no code reference ("fix it", "help??"; not "fix `parse_date`").
+
+    Nothing here depends on the language: words count whitespace-separated tokens plus
+    one per two CJK characters (scripts written without spaces), and code references
+    are code-shaped tokens (identifiers, backticks, file names, line numbers).
+    """
+    return _length(text) < min_words and _count_kinds(text, 1) == 0
+
+
+def _length(text: str) -> int:
+    """Words, counting a run of CJK characters as one word per two characters."""
+    cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+    return word_count(text) + cjk // 2
+
+
+def is_help_seeking(text: str, min_words: int, *, unprogressed: bool) -> bool:
+    """True when a prompt seeks help: an explicit request (:func:`is_help_request`), or,
+    in any language, a context-free prompt (:func:`is_short_prompt`) sent while the
+    previous chat led to no progress (no code change or passing test since)."""
+    return is_help_request(text) or (unprogressed and is_short_prompt(text, min_words))

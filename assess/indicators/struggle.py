@@ -4,10 +4,13 @@ Each indicator fires at most once per session; the first firing records when
 (ISO-8601 event time) and the event that showed it. Conditions, checked after
 every event with the thresholds of :class:`StruggleThresholds`:
 
-* ``asking_for_help``: at least ``help_requests`` prompts ask to be helped or handed
-  a solution (:func:`assess.indicators.prompts.is_help_request`).
+* ``asking_for_help``: at least ``help_requests`` prompts seek help: ask to be helped
+  or handed a solution ("I'm stuck... can you help", "fix it"), or, in any language,
+  give no context right after a chat that led to no progress
+  (:func:`assess.indicators.prompts.is_help_seeking`).
 * ``short_prompts``: at least ``short_prompts_min`` prompts, and the share of prompts
-  under ``short_prompt_words`` words is at least ``short_prompt_share``.
+  under ``short_prompt_words`` words with no code reference is at least
+  ``short_prompt_share`` (:func:`assess.indicators.prompts.is_short_prompt`).
 * ``high_test_failure_rate``: at least ``high_failure_min_runs`` test runs and a
   failure rate (failed / total tests) of at least ``high_failure_rate``.
 * ``slow_response_time``: the mean time spent per answered question is at least
@@ -70,9 +73,9 @@ Fired = tuple[str, str, str, str]
 class StruggleThresholds:
     """When each indicator fires (times in seconds, rates and shares 0-1)."""
 
-    help_requests: int = 3
+    help_requests: int = 2
     short_prompt_words: int = 5
-    short_prompts_min: int = 3
+    short_prompts_min: int = 2
     short_prompt_share: float = 0.5
     high_failure_rate: float = 0.7
     high_failure_min_runs: int = 3
@@ -120,7 +123,8 @@ def _prompt_signals(x: StruggleInputs, t: StruggleThresholds) -> list[tuple[str,
         out.append(
             (
                 SHORT_PROMPTS,
-                f"{x.short_prompts} of {x.prompts} prompts are under {t.short_prompt_words} words",
+                f"{x.short_prompts} of {x.prompts} prompts are under {t.short_prompt_words} "
+                "words with no code reference",
             )
         )
     if x.chats_since_progress >= t.ai_thrashing_chats:

@@ -16,7 +16,7 @@ from assess.indicators.paste import (
     pack_hashes,
     unpack_hashes,
 )
-from assess.indicators.prompts import is_help_request, is_short_prompt, prompt_quality
+from assess.indicators.prompts import is_help_seeking, is_short_prompt, prompt_quality
 from assess.indicators.records import updated
 
 __all__ = ["AiUsage", "record_chat", "record_code_change"]
@@ -67,10 +67,13 @@ def record_chat(
     memory_size: int,
     max_lines: int,
     quality: float | None = None,
+    unprogressed: bool = False,
 ) -> AiUsage:
     """Count one AI chat, score its prompt and remember the response's code lines.
 
     ``quality`` (1-5) replaces the formula's score when an LLM classifier gave one.
+    ``unprogressed``: the previous chat was followed by no progress (see
+    :func:`assess.indicators.prompts.is_help_seeking`).
     """
     memory = usage.code_memory
     hashes = code_line_hashes(response, max_lines) if memory_size > 0 else ()
@@ -82,7 +85,8 @@ def record_chat(
         quality_sum=round(usage.quality_sum + (prompt_quality(message) if quality is None
                                                  else quality), 2),
         short_prompts=usage.short_prompts + is_short_prompt(message, short_prompt_words),
-        help_requests=usage.help_requests + is_help_request(message),
+        help_requests=usage.help_requests + is_help_seeking(
+            message, short_prompt_words, unprogressed=unprogressed),
         tool_chats=usage.tool_chats + bool(tools_used),
         code_memory=memory,
     )

@@ -161,10 +161,6 @@ async def _pool(settings: Settings) -> Any:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from adapters.reports import PDF_REFUSAL
-
-    if args.format == "pdf":
-        raise ValueError(PDF_REFUSAL)
     content = asyncio.run(_report(load_settings(), args.evaluation_id, args.format))
     sys.stdout.buffer.write(content)
     sys.stdout.flush()

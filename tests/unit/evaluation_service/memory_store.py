@@ -27,6 +27,8 @@ class MemoryStore:
         self.reports: dict[tuple[str, str], bytes] = {}
         self.queue: dict[str, PendingReview] = {}
         self.saves = 0
+        self.announced: dict[str, str] = {}
+        self.candidates: dict[str, set[str]] = {}
         self.locked = False
 
     def add_session(self, recording: list[RecordedEvent],
@@ -70,6 +72,22 @@ class MemoryStore:
         elif not only_if_pending:
             self.queue.pop(stored.evaluation_id, None)
         return True
+
+    async def claim_announcement(self, evaluation_id: str, origin: str) -> bool:
+        stored = await self.get(evaluation_id)
+        if stored is None or not stored.final:
+            return False
+        owner = self.announced.setdefault(evaluation_id, origin)
+        return owner == origin
+
+    async def latest_session(self, candidate_id: str) -> str | None:
+        known = {e.session_id for e in self.evaluations.values() if e.candidate_id == candidate_id}
+        known |= self.candidates.get(candidate_id, set())
+        if not known:
+            return None
+        return max(sorted(known), key=lambda s: max(
+            (e.timestamp for e in self.recordings.get(s, [])), default=datetime.min.replace(
+                tzinfo=UTC)))
 
     async def store_report(self, evaluation_id: str, fmt: str, content: bytes) -> None:
         self.reports[(evaluation_id, fmt)] = content

@@ -1,12 +1,14 @@
-"""Reports: escaping, the SVG charts, the content-free timeline, JSON, refused formats."""
+"""Reports: escaping, the SVG charts, the content-free timeline, JSON, PDF, bad formats."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pypdf import PdfReader
 
 from adapters.db.evaluations_repo import StoredEvaluation, ThetaPoint
 from adapters.reports import (
@@ -74,7 +76,32 @@ def test_json_report() -> None:
     assert body["evaluation"]["mode"] == "offline" and body["timeline"][0]["seconds"] == 0
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+@pytest.mark.parametrize("fmt", ["docx", "PDF", ""])
 def test_other_formats_are_refused(fmt: str) -> None:
     with pytest.raises(ReportFormatUnsupported):
         check_format(fmt)
+
+
+def test_pdf_is_the_html_page_and_a_real_parser_reads_it() -> None:
+    report = data()
+    pdf = render_report(report, "pdf")
+    assert pdf.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(pdf))
+    first = " ".join(reader.pages[0].extract_text().split())
+    score = f"{report.evaluation.overall_score:.1f}"
+    assert score in first and "Code quality" in first, "overall score on page 1"
+    text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+    html = render_report(report, "html").decode()
+    for title in ("Dimensions", "Ability estimate", "Session timeline"):
+        assert title in html and title in text, "same template as the HTML report"
+    assert "<script>alert(1)</script>" in text, "stored text is shown, never interpreted"
+    assert "Ada" not in text and "example.com" not in text
+
+
+def test_pdf_fetches_nothing_even_if_stored_data_names_a_resource() -> None:
+    report = ReportData(stored('<img src="file:///etc/passwd">'), PATH,
+                        timeline_entries(session()), T0)
+    pdf = render_report(report, "pdf")
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "root:" not in text and "file:///etc/passwd" in " ".join(
+        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)

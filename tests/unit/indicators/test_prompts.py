@@ -7,6 +7,7 @@ import pytest
 from assess.indicators import (
     code_reference_kinds,
     is_help_request,
+    is_help_seeking,
     is_short_prompt,
     names_error,
     prompt_quality,
@@ -96,3 +97,19 @@ def test_short_prompt_counts_words() -> None:
     assert word_count("  a b\tc\n d ") == 4
     assert is_short_prompt("fix it now please", 5)
     assert not is_short_prompt("fix the off by one", 5)
+
+
+@pytest.mark.parametrize(("text", "short"), [
+    ("fix it", True), ("help??", True), ("帮帮我", True), ("hilfe bitte", True),
+    ("fix `parse_date`", False), ("why io.py?", False), ("line 12 broken", False),
+    ("这个函数为什么在空行上返回错误的结果呢", False)])
+def test_short_means_no_context_in_any_language(text: str, short: bool) -> None:
+    assert is_short_prompt(text, 5) is short
+
+
+def test_help_seeking_needs_words_or_a_context_free_repeat() -> None:
+    assert is_help_seeking("I'm stuck... can you help", 5, unprogressed=False)
+    assert is_help_seeking("fix it", 5, unprogressed=False)
+    assert not is_help_seeking("还是不行", 5, unprogressed=False), "first vague prompt"
+    assert is_help_seeking("还是不行", 5, unprogressed=True), "vague again, no progress"
+    assert not is_help_seeking("why does `merge` drop rows?", 5, unprogressed=True)

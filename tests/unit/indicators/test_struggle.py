@@ -60,7 +60,7 @@ def _as_dict(inputs: StruggleInputs) -> dict[str, object]:
 
 
 def test_short_prompts_needs_a_minimum_number_of_prompts() -> None:
-    assert struggle_signals(StruggleInputs(prompts=2, short_prompts=2), T) == []
+    assert struggle_signals(StruggleInputs(prompts=1, short_prompts=1), T) == []
 
 
 def test_high_failure_rate_needs_a_minimum_number_of_runs() -> None:

@@ -31,15 +31,15 @@ def test_redelivered_message_gets_the_same_keys() -> None:
 
 def test_key_digest_follows_the_documented_recipe() -> None:
     # A changed recipe would re-send every notification whose message is redelivered
-    # after a deploy; this pins it: sha256 over sorted compact JSON of the fields.
-    fields = {"sessionId": "sess-1", "timestamp": "2025-11-13T10:30:00+00:00",
-              "candidateId": "cand-42", "evaluationId": "eval-7", "overallScore": 77.5}
+    # after a deploy; this pins it: sha256 over sorted compact JSON of the identity
+    # fields (for evaluation-complete: the evaluation id and rubric version only).
+    fields = {"evaluationId": "eval-7", "rubricVersion": "2024.1"}
     material = {"type": "evaluation-complete", "channel": "slack", "fields": fields}
     encoded = json.dumps(material, sort_keys=True, separators=(",", ":")).encode()
     digest = hashlib.sha256(encoded).hexdigest()[:32]
-    assert keys("evaluation-complete", evaluation())["slack"] == (
+    assert keys("evaluation-complete", evaluation(rubricVersion="2024.1"))["slack"] == (
         f"evaluation-complete:sess-1:slack:{digest}")
-    assert digest == "a4272d423d23765bb791b9382407d076"
+    assert digest == "856148730b8ac16ee4a08ef8469072b9"
 
 
 def test_equivalent_encodings_give_the_same_keys() -> None:
@@ -61,8 +61,10 @@ def test_different_notifications_get_different_keys() -> None:
     assert set(base.values()).isdisjoint(later.values())
     other_type = keys("interview-expired", invitation())
     assert set(base.values()).isdisjoint(other_type.values())
+    other = keys("evaluation-complete", evaluation(evaluationId="eval-8"))
+    assert set(other.values()).isdisjoint(keys("evaluation-complete", evaluation()).values())
     rescored = keys("evaluation-complete", evaluation(overallScore=78))
-    assert set(rescored.values()).isdisjoint(keys("evaluation-complete", evaluation()).values())
+    assert rescored == keys("evaluation-complete", evaluation()), "same evaluation, same news"
 
 
 def test_every_channel_has_its_own_key() -> None:

@@ -160,3 +160,20 @@ def test_data_must_be_an_object() -> None:
     with pytest.raises(InvalidNotification, match="object"):
         plan_deliveries("evaluation-complete", ["not", "a", "dict"],  # type: ignore[arg-type]
                         make_settings())
+
+
+def test_evaluation_dedupe_keys_name_the_evaluation_and_rubric_not_the_time_or_score() -> None:
+    settings = make_settings(recruiter_email=RECRUITER)
+
+    def keys(**data: Any) -> dict[str, str]:
+        planned = plan_deliveries("evaluation-complete", evaluation(**data), settings)
+        return {d.channel: d.dedupe_key for d in planned}
+
+    first = keys(rubricVersion="2024.1")
+    assert set(first) == {"email", "webhook", "slack"}
+    assert keys(rubricVersion="2024.1", timestamp="2026-03-01T09:00:00Z",
+                overallScore=12.0) == first
+    assert keys(rubricVersion="2025.1") != first
+    assert keys(rubricVersion="2024.1", evaluationId="eval-8") != first
+    assert keys() != first, "without a rubric version only the evaluation id is the identity"
+    assert keys(timestamp="2026-03-01T09:00:00Z") == keys()

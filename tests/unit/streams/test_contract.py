@@ -32,6 +32,7 @@ EXAMPLES: dict[str, dict[str, Any]] = {
                          "finalCode": {"a.py": "x = 1\n"}},
     "adjust-difficulty": {"newDifficulty": 7, "irtTheta": 0.8, "reason": "strong"},
     "analyze": {"candidateId": "c1", "priority": 3},
+    "comprehensive": {"candidateId": "c1", "priority": 8},
     "generate-report": {"evaluationId": "e1", "format": "html"},
     "evaluation-complete": {"candidateId": "c1", "evaluationId": "e1", "overallScore": 77.5},
     "interview-invited": INVITE,

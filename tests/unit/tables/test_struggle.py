@@ -53,10 +53,10 @@ def test_asking_for_help() -> None:
     (fired,) = _fired(events)
     assert (fired.name, fired.event_id, fired.first_at) == (
         "asking_for_help",
-        "interview:0:5",
-        "2025-03-01T09:00:50+00:00",
+        "interview:0:3",
+        "2025-03-01T09:00:30+00:00",
     )
-    assert fired.detail == "3 of 3 prompts ask for help"
+    assert fired.detail == "2 of 2 prompts ask for help"
 
 
 def test_short_prompts() -> None:
@@ -70,9 +70,9 @@ def test_short_prompts() -> None:
         code(60),
         chat(70, "why"),
     ]
-    (fired,) = _fired(events)  # 2 of 3 prompts are short: share 2/3 >= 0.5
-    assert (fired.name, fired.event_id) == ("short_prompts", "interview:0:5")
-    assert fired.detail == "2 of 3 prompts are under 5 words"
+    (fired,) = _fired(events)  # at the second prompt: 1 of 2 is short, share 1/2 >= 0.5
+    assert (fired.name, fired.event_id) == ("short_prompts", "interview:0:3")
+    assert fired.detail == "1 of 2 prompts are under 5 words with no code reference"
 
 
 def test_high_test_failure_rate() -> None:
@@ -174,3 +174,26 @@ def test_each_indicator_fires_once_and_is_in_the_metrics() -> None:
         "event_id": "interview:0:5",
         "detail": "5 AI chats without code progress",
     }
+
+
+def test_the_platforms_help_seeking_chats_fire_help_and_short_prompts() -> None:
+    """The platform's real phrasing, two chats, nothing else: the old worker flagged both."""
+    events: list[Event] = [chat(10, "I'm stuck... can you help"), chat(40, "fix it")]
+    assert sorted(f.name for f in _fired(events)) == ["asking_for_help", "short_prompts"]
+
+
+def test_help_seeking_is_not_only_english_keywords() -> None:
+    """Context-free prompts in a row with no progress in between seek help in any
+    language; the same prompts with progress between them, or specific ones, do not."""
+    vague = ["帮帮我", "还是不行", "修好它"]
+    fired = _fired([started(0), *[chat(10 * (i + 1), text) for i, text in enumerate(vague)]])
+    assert sorted(f.name for f in fired) == ["asking_for_help", "short_prompts"]
+    working: list[Event] = [started(0)]
+    for i, text in enumerate(vague):
+        working += [chat(20 * i + 10, text), code(20 * i + 20)]
+    assert [f.name for f in _fired(working)] == ["short_prompts"]
+    specific = ["¿Por qué `merge_rows` en io.py lanza KeyError en la línea 12?",
+                "Warum gibt `parse_date()` None zurück, wenn das Jahr fehlt?",
+                "`tests/test_io.py` の test_blank_rows が失敗します。なぜですか"]
+    quiet = [started(0), *[chat(10 * (i + 1), text) for i, text in enumerate(specific)]]
+    assert _fired(quiet) == []
