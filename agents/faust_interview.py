@@ -25,9 +25,9 @@ from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.interview import WORKER, InterviewProcessor
 from runtime.errors import TransientError
 from runtime.metrics import ACTIVE_SESSIONS, DB_WRITE_BATCH
+from runtime.reducer_config import reducer_config
 from runtime.settings import Settings
 from streams.topics import INTERVIEW
-from tables.config import reducer_config
 
 __all__ = ["SESSION_TABLE", "register_interview_agent"]
 

@@ -7,8 +7,9 @@ import dataclasses
 import pytest
 
 from assess.irt import Grid
+from runtime.reducer_config import reducer_config
 from runtime.settings import Settings
-from tables.config import ReducerConfig, reducer_config
+from tables.config import ReducerConfig
 
 
 def test_settings_map_onto_the_config() -> None:
