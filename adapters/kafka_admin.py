@@ -12,8 +12,8 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError
 
+from adapters.publisher import EventPublisher
 from runtime.settings import Settings
-from streams.publisher import EventPublisher
 
 __all__ = ["KafkaUnavailable", "client_kwargs", "ensure_topics", "open_publisher",
            "topic_partitions"]

@@ -1,4 +1,4 @@
-"""Publisher API for Python callers of the platform.
+"""Publisher API for Python callers of the platform: validated events onto Kafka.
 
 The key is always the session id, which keeps a session's events in order on
 one partition. Events are validated before they are sent, so a bad call fails
