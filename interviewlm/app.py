@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import faust
 
 from adapters.kafka_admin import client_kwargs
+from interviewlm.admin import register_admin
 from interviewlm.web import register_pages
 from runtime.logs import logging_config
 from runtime.settings import AGENT_NAMES, Settings
@@ -43,7 +44,7 @@ def _credentials(settings: Settings) -> faust.auth.Credentials | None:
 
 
 def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust.App:
-    """A configured Faust app with the given agents (all by default) and web pages."""
+    """A configured Faust app with the given agents (all by default), web pages and admin."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     app = faust.App(
         settings.app_id,
@@ -72,6 +73,7 @@ def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust
     for name in parse_agents(agents):
         _register(app, name, settings)
     register_pages(app, settings)
+    register_admin(app, settings)
     return app
 
 

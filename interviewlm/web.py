@@ -40,7 +40,3 @@ def register_pages(app: faust.App, settings: Settings) -> None:
     @app.page("/live")
     async def live(self: Any, request: Any) -> Any:
         return self.json({"live": True})
-
-    from interviewlm.admin import register_admin  # here, since the admin imports this module
-
-    register_admin(app, settings)
