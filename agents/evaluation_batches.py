@@ -26,14 +26,11 @@ twice for them); that window is one database round trip.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import Protocol
-
-from anthropic import APIConnectionError, APIStatusError
 
 from adapters.db.evaluations_repo import PendingReview, StoredEvaluation
 from adapters.llm import (
@@ -42,7 +39,8 @@ from adapters.llm import (
     LLMClient,
     LLMError,
     LLMUnavailable,
-    translate_error,
+    batch_status,
+    cancel_batch,
 )
 from agents.evaluation import EvaluationStore, Evaluator, completion_message
 from agents.evaluation_service import Review, review_request, review_validator
@@ -97,18 +95,17 @@ class BatchCoordinator:
 
     async def _collect_one(self, batch_id: str, rows: list[PendingReview]) -> None:
         try:
-            batch = await self.client.sdk.messages.batches.retrieve(batch_id)
-        except (APIConnectionError, APIStatusError) as exc:
-            outcome, _ = translate_error(exc)
-            log.warning("llm_batch_poll_failed", batch_id=batch_id, outcome=outcome)
+            status = await batch_status(self.client, batch_id)
+        except LLMError as exc:
+            log.warning("llm_batch_poll_failed", batch_id=batch_id,
+                        error_type=type(exc).__name__)
             return
-        if batch.processing_status == "ended":
+        if status == "ended":
             await self._complete(batch_id, rows)
             return
         submitted = min(r.submitted_at or r.queued_at for r in rows)
         if (self.now() - submitted).total_seconds() > self.settings.llm_batch_deadline_seconds:
-            with contextlib.suppress(APIConnectionError, APIStatusError):
-                await self.client.sdk.messages.batches.cancel(batch_id)
+            await cancel_batch(self.client, batch_id)
             log.warning("llm_batch_deadline_passed", batch_id=batch_id, requests=len(rows))
             for row in rows:
                 await self._finish(row, self._dropped("the batch did not end in time"))

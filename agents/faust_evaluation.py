@@ -17,13 +17,12 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
 import faust
 
 from adapters.db.evaluations_repo import EvaluationsRepo
 from adapters.db.failed_jobs import FailedJob, FailedJobStore
 from adapters.db.migrate import migrate
-from adapters.db.pool import create_pool
+from adapters.db.pool import Pool, create_pool
 from adapters.llm import LLMClient
 from agents.evaluation import WORKER, EvaluationHandler, Evaluator
 from agents.evaluation_batches import BatchCoordinator
@@ -43,7 +42,7 @@ log = get_logger(WORKER)
 
 @dataclass
 class _Built:
-    pool: asyncpg.Pool
+    pool: Pool
     repo: EvaluationsRepo
     client: LLMClient | None
     evaluator: Evaluator

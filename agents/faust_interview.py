@@ -11,8 +11,8 @@ from typing import Any
 
 import faust
 
-from adapters.db.failed_jobs import FailedJob, FailedJobStore
-from adapters.db.interview_repo import InterviewWrites, write_interview_batch
+from adapters.db.failed_jobs import FailedJob
+from adapters.db.interview_repo import InterviewWrites, batch_writer
 from adapters.db.item_bank import CachedItemBank
 from adapters.db.migrate import migrate
 from adapters.db.pool import create_pool
@@ -23,7 +23,6 @@ from agents.batching import consume_in_batches
 from agents.commit_guard import commit_guard
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
 from agents.interview import WORKER, InterviewProcessor
-from runtime.errors import TransientError
 from runtime.metrics import ACTIVE_SESSIONS, DB_WRITE_BATCH
 from runtime.reducer_config import reducer_config
 from runtime.settings import Settings
@@ -106,16 +105,11 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
 
 
 def _writer(pool: Any, active: ActiveSessions) -> Any:
-    import asyncpg
+    """The db adapter's batch write, then the batch-size and active-session gauges."""
+    store = batch_writer(pool)
 
     async def write(writes: InterviewWrites, failed: list[FailedJob]) -> None:
-        try:
-            async with pool.acquire() as conn:
-                await write_interview_batch(conn, writes)
-                await FailedJobStore(conn).record(failed)
-        except (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-                asyncpg.CannotConnectNowError) as exc:
-            raise TransientError(f"PostgreSQL write failed: {type(exc).__name__}") from exc
+        await store(writes, failed)
         DB_WRITE_BATCH.observe(len(writes) + len(failed))
         ACTIVE_SESSIONS.set(active.observe(writes))
 

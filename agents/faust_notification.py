@@ -2,7 +2,7 @@
 
 :func:`register_job_agents` gives the worker a main agent and a retry agent;
 both share one :class:`~agents.jobs.JobRunner`, built on first use inside the
-worker's event loop with a PostgreSQL pool (migrated), one aiohttp session for
+worker's event loop with a PostgreSQL pool (migrated), one HTTP session for
 the webhook and Slack senders, and the delivery-claims repository. Jobs run
 WORKER_CONCURRENCY sessions at a time; a transient failure is retried
 NOTIFICATION_ATTEMPTS times in all, the first retry after
@@ -16,15 +16,13 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-import asyncpg
 import faust
 
 from adapters.db.deliveries_repo import DeliveriesRepo
 from adapters.db.failed_jobs import FailedJob, FailedJobStore
 from adapters.db.migrate import migrate
-from adapters.db.pool import create_pool
-from adapters.notify import build_senders
+from adapters.db.pool import Pool, create_pool
+from adapters.notify import HttpSession, build_senders, open_http_session
 from agents.faust_jobs import register_job_agents
 from agents.faust_support import FaustOutbox
 from agents.jobs import JobRunner
@@ -40,8 +38,8 @@ log = get_logger(WORKER)
 
 @dataclass
 class _Built:
-    pool: asyncpg.Pool
-    http: aiohttp.ClientSession
+    pool: Pool
+    http: HttpSession
     runner: JobRunner
 
 
@@ -64,7 +62,7 @@ class _Resources:
         pool = await create_pool(settings)
         async with pool.acquire() as conn:
             await migrate(conn)
-        http = aiohttp.ClientSession()
+        http = open_http_session()
         senders = build_senders(settings, session=http)
         handler = NotificationHandler(settings, senders, DeliveriesRepo(pool))
 

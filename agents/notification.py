@@ -25,9 +25,8 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
-import asyncpg
-
 from adapters.db.deliveries_repo import Claim, ClaimState
+from adapters.db.errors import unreachable_as_transient
 from adapters.notify import (
     Channel,
     Delivery,
@@ -60,8 +59,6 @@ WORKER = "notification-agent"
 SEND_TIMEOUT_SECONDS = 30.0
 #: Recording a finished send is retried briefly: losing it would mean sending again later.
 _RECORD_POLICY = RetryPolicy(attempts=3, initial_delay=0.25)
-_DB_ERRORS = (asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-              asyncpg.CannotConnectNowError, OSError, TimeoutError)
 T = TypeVar("T")
 log = get_logger(WORKER)
 
@@ -190,8 +187,10 @@ class NotificationHandler:
 
 
 async def _db(call: Awaitable[T]) -> T:
-    """Await a database call; a lost or refused connection becomes a TransientError."""
-    try:
+    """Await a store call; a lost or refused connection becomes a TransientError.
+
+    The translation is the db adapter's (:mod:`adapters.db.errors`), applied here too
+    so any :class:`DeliveryStore` gets the same treatment.
+    """
+    with unreachable_as_transient(keep_cause=False):
         return await call
-    except _DB_ERRORS as exc:
-        raise TransientError(f"PostgreSQL unavailable: {type(exc).__name__}") from None

@@ -9,13 +9,17 @@ batch, never one per event.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-__all__ = ["EventRow", "InterviewWrites", "write_interview_batch"]
+from adapters.db.errors import unreachable_as_transient
+from adapters.db.failed_jobs import FailedJob, FailedJobStore
+
+__all__ = ["EventRow", "InterviewWrites", "batch_writer", "write_interview_batch"]
 
 _METRIC_COLUMNS = (
     "session_id", "candidate_id", "theta", "se", "questions_answered", "correct", "incorrect",
@@ -71,6 +75,23 @@ async def write_interview_batch(conn: asyncpg.Connection, writes: InterviewWrite
             )
         if writes.metrics:
             await _upsert_metrics(conn, list(writes.metrics.values()))
+
+
+def batch_writer(pool: asyncpg.Pool) -> Callable[[InterviewWrites, list[FailedJob]],
+                                                  Awaitable[None]]:
+    """The interview agent's write: a batch's rows, then its failed jobs.
+
+    A lost or refused connection raises :class:`~adapters.db.errors.DatabaseUnreachable`
+    (a ``TransientError``), so the agent waits the outage out without knowing asyncpg.
+    """
+
+    async def write(writes: InterviewWrites, failed: list[FailedJob]) -> None:
+        with unreachable_as_transient("PostgreSQL write failed"):
+            async with pool.acquire() as conn:
+                await write_interview_batch(conn, writes)
+                await FailedJobStore(conn).record(failed)
+
+    return write
 
 
 async def _insert_events(conn: asyncpg.Connection, rows: list[EventRow]) -> None:

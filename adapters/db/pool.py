@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TypeAlias
 
 import asyncpg
 
 from runtime.settings import Settings
 
-__all__ = ["DatabaseUnavailable", "connect", "create_pool"]
+__all__ = ["DatabaseUnavailable", "Pool", "connect", "create_pool"]
+
+#: The pool type, named here so callers above the adapters never import the driver.
+Pool: TypeAlias = asyncpg.Pool
 
 
 class DatabaseUnavailable(RuntimeError):

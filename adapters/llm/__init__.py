@@ -6,7 +6,14 @@ prices every call. ``BatchRunner`` does the same through the Message Batches
 API at half price. ``CostLedger`` caps what one evaluation or session spends.
 """
 
-from adapters.llm.batches import BatchFailure, BatchOutcome, BatchRunner, FailureKind
+from adapters.llm.batches import (
+    BatchFailure,
+    BatchOutcome,
+    BatchRunner,
+    FailureKind,
+    batch_status,
+    cancel_batch,
+)
 from adapters.llm.caching import PrefixCheck, min_cacheable_tokens
 from adapters.llm.client import MAX_ATTEMPTS, LLMClient, build_sdk, translate_error
 from adapters.llm.errors import (
@@ -51,7 +58,9 @@ __all__ = [
     "StructuredResult",
     "Usage",
     "Validator",
+    "batch_status",
     "build_sdk",
+    "cancel_batch",
     "estimate_cost",
     "min_cacheable_tokens",
     "translate_error",

@@ -186,3 +186,22 @@ class BatchRunner(Generic[T]):
             model = next(iter(self._entries.values())).request.model if self._entries else ""
             record_call(model, "batch", outcome)
             raise error from None
+
+
+async def batch_status(client: LLMClient, batch_id: str) -> str:
+    """The batch's ``processing_status`` (``in_progress``, ``canceling``, ``ended``).
+
+    A failed poll raises the adapter's :class:`LLMUnavailable` or ``LLMRejected``, so a
+    caller that only looks now and then never handles SDK exceptions itself.
+    """
+    try:
+        batch = await client.sdk.messages.batches.retrieve(batch_id)
+    except (APIConnectionError, APIStatusError) as exc:
+        raise translate_error(exc)[1] from None
+    return str(batch.processing_status)
+
+
+async def cancel_batch(client: LLMClient, batch_id: str) -> None:
+    """Ask the API to cancel ``batch_id``; best effort, a failed request is ignored."""
+    with contextlib.suppress(APIConnectionError, APIStatusError):
+        await client.sdk.messages.batches.cancel(batch_id)

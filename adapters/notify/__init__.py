@@ -32,7 +32,7 @@ from adapters.notify.plan import (
     normalise_event,
     plan_deliveries,
 )
-from adapters.notify.senders import Sender, build_senders
+from adapters.notify.senders import HttpSession, Sender, build_senders, open_http_session
 from adapters.notify.signing import SIGNATURE_HEADER, sign, verify_signature
 from adapters.notify.slack import SlackSender
 from adapters.notify.webhook import DELIVERY_HEADER, EVENT_HEADER, WebhookSender
@@ -47,6 +47,7 @@ __all__ = [
     "Delivery",
     "EmailContent",
     "EmailSender",
+    "HttpSession",
     "InvalidNotification",
     "JsonPayload",
     "NotificationError",
@@ -60,6 +61,7 @@ __all__ = [
     "configured_channels",
     "dedupe_key",
     "normalise_event",
+    "open_http_session",
     "plan_deliveries",
     "sign",
     "verify_signature",

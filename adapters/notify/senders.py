@@ -7,7 +7,7 @@ delivery to ``senders[delivery.channel].send(delivery)``.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, TypeAlias
 
 import aiohttp
 
@@ -18,7 +18,15 @@ from adapters.notify.slack import SlackSender
 from adapters.notify.webhook import WebhookSender
 from runtime.settings import Settings
 
-__all__ = ["Sender", "build_senders"]
+__all__ = ["HttpSession", "Sender", "build_senders", "open_http_session"]
+
+#: One HTTP connection pool, shared by the webhook and Slack senders.
+HttpSession: TypeAlias = aiohttp.ClientSession
+
+
+def open_http_session() -> HttpSession:
+    """A new shared HTTP session for :func:`build_senders`; the caller closes it."""
+    return aiohttp.ClientSession()
 
 
 class Sender(Protocol):
@@ -29,7 +37,7 @@ class Sender(Protocol):
         ...
 
 
-def build_senders(settings: Settings, *, session: aiohttp.ClientSession | None = None,
+def build_senders(settings: Settings, *, session: HttpSession | None = None,
                   timeout: float = 10.0) -> dict[Channel, Sender]:
     """One sender per channel that ``settings`` configures (the same rule planning uses).
 
