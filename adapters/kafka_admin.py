@@ -16,7 +16,7 @@ from adapters.publisher import EventPublisher
 from runtime.settings import Settings
 
 __all__ = ["KafkaUnavailable", "client_kwargs", "ensure_topics", "open_publisher",
-           "topic_partitions"]
+           "topic_partitions", "wait_for_group_coordinator"]
 
 
 class KafkaUnavailable(RuntimeError):
@@ -99,6 +99,36 @@ async def _wait_visible(admin: AIOKafkaAdminClient, topics: set[str],
         if loop.time() > deadline:
             raise KafkaUnavailable(f"topics not visible after {timeout:.0f}s: {sorted(topics)}")
         await asyncio.sleep(0.2)
+
+
+async def wait_for_group_coordinator(settings: Settings, group: str,
+                                     timeout: float = 60.0) -> None:
+    """Wait until a broker coordinates ``group`` and has loaded its offsets.
+
+    On a fresh cluster the first such request makes Kafka create
+    ``__consumer_offsets``; until its partitions are loaded, the coordinator
+    requests of the worker's consumer fail, and aiokafka logs each failure at
+    ERROR/WARNING on what is a normal first start. Asking here first (find the
+    coordinator, then fetch the group's offsets) makes the consumer's own
+    requests succeed the first time.
+    """
+    admin = await _admin(settings)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    try:
+        while True:
+            try:
+                coordinator = await admin.find_coordinator(group)
+                await admin.list_consumer_group_offsets(group, coordinator)
+                return
+            except KafkaError as exc:  # not available / loading / moved: all transient here
+                if loop.time() > deadline:
+                    raise KafkaUnavailable(f"Kafka at {settings.kafka_bootstrap_servers} has no "
+                                           f"coordinator for group {group} after {timeout:.0f}s:"
+                                           f" {type(exc).__name__}") from None
+                await asyncio.sleep(0.2)
+    finally:
+        await admin.close()
 
 
 async def topic_partitions(settings: Settings, topics: list[str]) -> dict[str, int]:

@@ -6,11 +6,13 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from platform import python_version
 
 from interviewlm.commands import data as data_cmds
 from interviewlm.commands import evaluate as evaluate_cmds
 from interviewlm.commands import ops as ops_cmds
 from interviewlm.commands import run as run_cmds
+from runtime.metrics import package_version
 
 __all__ = ["build_parser", "main"]
 
@@ -21,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="InterviewLM stream workers: interview agent (IRT), evaluation agent, "
         "notification worker, and their tools.",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"interviewlm {package_version()} (Python {python_version()})")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_cmds.add_commands(sub)
     data_cmds.add_commands(sub)

@@ -8,6 +8,7 @@ unbounded and would also leak personal data into the monitoring system.
 from __future__ import annotations
 
 import platform
+from importlib.metadata import PackageNotFoundError, version
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
@@ -30,6 +31,7 @@ __all__ = [
     "RETRIES",
     "SESSION_THETA",
     "TABLE_RECOVERY_COMPLETE",
+    "package_version",
 ]
 
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -128,7 +130,18 @@ BUILD_INFO = Info(
     "Version of the worker and of the Python runtime.",
     registry=REGISTRY,
 )
-BUILD_INFO.info({"version": "0.1.0", "python": platform.python_version()})
+
+
+def package_version() -> str:
+    """The installed distribution's version (pyproject.toml's), or "unknown" from a
+    source tree that was never installed."""
+    try:
+        return version("interviewlm-workers")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+BUILD_INFO.info({"version": package_version(), "python": platform.python_version()})
 
 #: Every sample name a worker exposes, for dashboards and tests to check against.
 METRIC_NAMES: tuple[str, ...] = (

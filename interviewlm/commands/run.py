@@ -73,7 +73,7 @@ async def preflight(settings: Settings) -> None:
     """Fail fast with a clear error if Kafka or PostgreSQL is away; create topics, migrate."""
     from adapters.db.migrate import migrate
     from adapters.db.pool import connect
-    from adapters.kafka_admin import ensure_topics
+    from adapters.kafka_admin import ensure_topics, wait_for_group_coordinator
 
     conn = await connect(settings)
     try:
@@ -81,12 +81,13 @@ async def preflight(settings: Settings) -> None:
     finally:
         await conn.close()
     await asyncio.wait_for(ensure_topics(settings), 30)
+    await wait_for_group_coordinator(settings, settings.app_id)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from interviewlm.app import create_app, parse_agents
     from interviewlm.commands.errors import check_port_free
-    from interviewlm.worker import BoundedWorker
+    from interviewlm.worker import BoundedWorker, started_fields
     from runtime.logs import RedactSecrets, logging_config
 
     settings = load_settings()
@@ -96,7 +97,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     asyncio.run(preflight(settings))
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings, agents)
+    started = started_fields(host=settings.web_host, port=settings.web_port, agents=agents,
+                             group=settings.app_id, topic_prefix=settings.topic_prefix)
     worker = BoundedWorker(app, shutdown_timeout=settings.shutdown_timeout_seconds,
+                           started=started,
                            loglevel=settings.log_level,
                            logging_config=logging_config(settings.log_level))
     worker.execute_from_commandline()
