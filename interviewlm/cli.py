@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from platform import python_version
 
+from interviewlm.commands import bridge as bridge_cmds
 from interviewlm.commands import data as data_cmds
 from interviewlm.commands import evaluate as evaluate_cmds
 from interviewlm.commands import ops as ops_cmds
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     data_cmds.add_commands(sub)
     ops_cmds.add_commands(sub)
     evaluate_cmds.add_commands(sub)
+    bridge_cmds.add_commands(sub)
     return parser
 
 
