@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.tools import AGENTS, COMPOSE_FILE, load_yaml, settings_env_names
+from tests.deploy.tools import AGENTS, COMPOSE_FILE, ROOT, load_yaml, settings_env_names
 
 SCHEMA_FILE = Path(__file__).with_name("compose-spec.json")
 
@@ -130,3 +130,31 @@ def test_no_secret_is_written_into_the_file() -> None:
     for name in ("migrate", *AGENTS):
         env_file = load_yaml(COMPOSE_FILE)["services"][name]["env_file"]
         assert env_file == [{"path": ".env", "required": False}]
+
+
+def test_every_published_port_is_bound_to_localhost(compose: dict[str, Any]) -> None:
+    """Kafka's host listener is plaintext without authentication, like PostgreSQL's:
+    no service may publish on all interfaces."""
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            host_ip = port.get("host_ip") if isinstance(port, dict) else str(port)
+            assert str(host_ip).startswith("127.0.0.1"), (name, port)
+
+
+def test_env_example_names_every_variable_and_no_value() -> None:
+    example = ROOT / ".env.example"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    named = {line.lstrip("# ").split("=", 1)[0] for line in lines
+             if re.match(r"^#? ?[A-Z][A-Z0-9_]*=", line)}
+    used = set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", COMPOSE_FILE.read_text(encoding="utf-8")))
+    used.discard("VAR")  # the header's own "${VAR}" wording
+    assert used <= named, used - named
+    secrets = {"ANTHROPIC_API_KEY", "INTERNAL_API_KEY", "WEBHOOK_SECRET", "SMTP_PASSWORD",
+               "SLACK_WEBHOOK_URL", "POSTGRES_PASSWORD", "GRAFANA_ADMIN_PASSWORD"}
+    assert secrets <= named
+    for line in lines:  # secrets are blank: a copied example never carries a real one
+        key, _, value = line.partition("=")
+        if key in secrets:
+            assert value == "", key
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert ".env" in ignored and ".env.example" not in ignored
