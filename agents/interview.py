@@ -67,6 +67,20 @@ class ItemSource(Protocol):
     def get(self, question_id: str) -> Any: ...
 
 
+class VersionedItemSource(Protocol):
+    """A versioned bank (``adapters.db.item_bank.CachedItemBank``): ``refresh`` learns
+    the newest version, ``prefetch`` loads one question of one version, ``at`` gives
+    the in-memory lookup of a version; ``version`` is the newest known."""
+
+    version: int
+
+    async def refresh(self) -> None: ...
+
+    async def prefetch(self, question_id: str, version: int | None = None) -> None: ...
+
+    def at(self, version: int | None) -> Any: ...
+
+
 #: ``(session_id, prompt) -> 1-5 score or None``: the optional LLM prompt classifier.
 Classifier = Callable[[str, str], Awaitable[float | None]]
 Writer = Callable[[InterviewWrites, list[FailedJob]], Awaitable[None]]
@@ -116,9 +130,13 @@ class InterviewProcessor:
         self.classify = classify
         self.config, self.lanes, self.max_bytes = reducer_config, lanes, max_bytes
         self.policy, self.sleep = policy, sleep
+        # A versioned bank pins each session to the version it started with.
+        self.bank: VersionedItemSource | None = items if hasattr(items, "at") else None  # type: ignore[assignment]
 
     async def process_batch(self, messages: Sequence[RawMessage]) -> BatchResult:
         work = _Work()
+        if self.bank is not None:  # at most one read per TTL; the same version all batch
+            await self._until_available(self.bank.refresh, "item_bank_retry", None)
         await run_in_lanes(messages, lambda m: m.key, lambda m: self._one(m, work), self.lanes)
         for session_id in work.dirty:
             work.writes.metrics[session_id] = metrics_for(work.states[session_id])
@@ -146,7 +164,7 @@ class InterviewProcessor:
         if msg.key != session_id.encode() and not self._keyed(msg, event, work):
             return
         try:
-            await self._prefetch_items(event)
+            await self._prefetch_items(event, work)
             key = event_key(event, msg)
             event = await self._classified(event, msg, key, work)
             self._reduce(msg, event, key, work)
@@ -214,7 +232,8 @@ class InterviewProcessor:
             work.result.count(event.type, "duplicate")
             return
         position = Position(msg.topic, msg.partition, msg.offset)
-        outcome = apply(state, event, position, self.config, self.items, event_key=key)
+        items = self.items if self.bank is None else self.bank.at(self._bank_version(state))
+        outcome = apply(state, event, position, self.config, items, event_key=key)
         if outcome.duplicate:
             work.result.count(event.type, "duplicate")
             return
@@ -229,7 +248,7 @@ class InterviewProcessor:
             work.result.out.extend(follow_up_messages(effects, position, self.names))
         work.result.count(event.type, "ok")
 
-    async def _prefetch_items(self, event: Event) -> None:
+    async def _prefetch_items(self, event: Event, work: _Work) -> None:
         """Load the question's item parameters; wait out an item-bank outage.
 
         Skipping an answer would corrupt the session's ability estimate, so a
@@ -238,9 +257,20 @@ class InterviewProcessor:
         """
         if self.items is None or not isinstance(event, QuestionAnswered):
             return
-        items, question_id = self.items, event.data.question_id
-        await self._until_available(lambda: items.prefetch(question_id), "item_bank_retry",
-                                    event.data.session_id)
+        question_id, bank = event.data.question_id, self.bank
+        if bank is not None:
+            version = self._bank_version(self._state(work, event.data.session_id))
+            load = lambda: bank.prefetch(question_id, version)  # noqa: E731
+        else:
+            items = self.items
+            load = lambda: items.prefetch(question_id)  # noqa: E731
+        await self._until_available(load, "item_bank_retry", event.data.session_id)
+
+    def _bank_version(self, state: SessionState | None) -> int | None:
+        """The session's pinned bank version, or the newest known for a new session."""
+        if state is not None and state.bank_version is not None:
+            return state.bank_version
+        return None if self.bank is None else self.bank.version
 
     def _dead(self, work: _Work, msg: RawMessage, reason: str, exc: BaseException,
               event_type: str, with_trace: bool = False) -> None:

@@ -39,7 +39,7 @@ def effect_rows(effects: Iterable[Any], writes: InterviewWrites) -> None:
             writes.theta.append((
                 effect.session_id, effect.event_id, effect.seq, effect.question_id,
                 _ts(effect.timestamp), effect.score, effect.theta, effect.se,
-                effect.a, effect.b, effect.c,
+                effect.a, effect.b, effect.c, effect.bank_version,
             ))
             SESSION_THETA.observe(effect.theta)
         elif isinstance(effect, IndicatorFired):

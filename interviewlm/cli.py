@@ -11,6 +11,7 @@ from platform import python_version
 from interviewlm.commands import bridge as bridge_cmds
 from interviewlm.commands import data as data_cmds
 from interviewlm.commands import evaluate as evaluate_cmds
+from interviewlm.commands import items as items_cmds
 from interviewlm.commands import ops as ops_cmds
 from interviewlm.commands import run as run_cmds
 from runtime.metrics import package_version
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run_cmds.add_commands(sub)
     data_cmds.add_commands(sub)
+    items_cmds.add_commands(sub)
     ops_cmds.add_commands(sub)
     evaluate_cmds.add_commands(sub)
     bridge_cmds.add_commands(sub)

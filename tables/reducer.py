@@ -138,7 +138,8 @@ class ThetaPoint:
     """The estimate after one answered question (``seq``: 0-based answer index).
 
     ``score`` is None for an answer that could not be scored (theta did not move);
-    ``a, b, c`` are the 3PL parameters used (``b`` in logits).
+    ``a, b, c`` are the 3PL parameters used (``b`` in logits); ``bank_version`` is the
+    item-bank version the session reads (None without a versioned bank).
     """
 
     session_id: str
@@ -152,6 +153,7 @@ class ThetaPoint:
     a: float
     b: float
     c: float
+    bank_version: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +202,7 @@ class _Ctx:
     event_id: str
     stamp: str
     at: float
+    bank_version: int | None = None
 
 
 #: The fields an event changes, by name. Handlers add to it; :func:`apply` then makes the
@@ -373,7 +376,8 @@ def _question_answered(
         runs=start_question(state.runs),
         difficulty=current,
     )
-    effects: list[Effect] = [_theta_point(state, data.question_id, item, score, est, ctx)]
+    point = _theta_point(state, data.question_id, item, score, est, ctx)
+    effects: list[Effect] = [point]
     if scored:
         _recommend(state, changes, est, ctx, effects)
     return effects
@@ -400,6 +404,7 @@ def _theta_point(
         p.a,
         p.b,
         p.c,
+        ctx.bank_version,
     )
 
 
@@ -509,8 +514,15 @@ def apply(
         return Outcome(current, duplicate=True)
     timestamp = data.timestamp
     stamp, at = timestamp.isoformat(), timestamp.timestamp()
-    ctx = _Ctx(config or _DEFAULT_CONFIG, items, position.event_id, stamp, at)
+    ctx = _Ctx(config or _DEFAULT_CONFIG, items, position.event_id, stamp, at,
+               current.bank_version)
     changes, idle = _bookkeeping(current, event, position, ctx)
+    if ctx.bank_version is None and items is not None:
+        # Pin the bank version on the session's first event with a versioned bank, so a
+        # bank written mid-interview applies to new sessions only.
+        ctx.bank_version = getattr(items, "version", None)
+        if ctx.bank_version is not None:
+            changes["bank_version"] = ctx.bank_version
     handler = _HANDLERS.get(event.type)
     effects = handler(current, event, ctx, changes) if handler is not None else []
     if event_key is not None:

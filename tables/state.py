@@ -189,6 +189,7 @@ def metrics_row(state: SessionState) -> dict[str, Any]:
         "current_difficulty": state.difficulty,
         "recommended_difficulty": state.recommended_difficulty,
         "estimate_stable": state.estimate_stable,
+        "bank_version": state.bank_version,
         "indicator_details": {
             name: {"first_at": at, "event_id": event_id, "detail": detail}
             for name, at, event_id, detail in fired

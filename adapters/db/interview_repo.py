@@ -26,6 +26,7 @@ _METRIC_COLUMNS = (
     "ai_interactions", "avg_prompt_quality", "ai_dependency", "struggle_indicators",
     "avg_response_time", "test_failure_rate", "current_difficulty", "recommended_difficulty",
     "estimate_stable", "event_counts", "details", "events_applied", "started_at", "completed_at",
+    "bank_version",
 )
 _JSON_COLUMNS = {"struggle_indicators", "event_counts", "details"}
 
@@ -63,8 +64,8 @@ async def write_interview_batch(conn: asyncpg.Connection, writes: InterviewWrite
         if writes.theta:
             await conn.executemany(
                 "INSERT INTO internal.theta_trajectory (session_id, event_id, seq, question_id,"
-                " event_ts, score, theta, se, a, b, c)"
-                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT DO NOTHING",
+                " event_ts, score, theta, se, a, b, c, bank_version)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12) ON CONFLICT DO NOTHING",
                 writes.theta,
             )
         if writes.indicators:

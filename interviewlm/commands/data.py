@@ -1,4 +1,4 @@
-"""Commands that move data: publish, simulate, migrate, item bank, IRT, metrics."""
+"""Commands that move data: publish, simulate, migrate, IRT, metrics (item bank: items.py)."""
 
 from __future__ import annotations
 
@@ -32,12 +32,6 @@ def add_commands(sub: Any) -> None:
     db = sub.add_parser("db", help="database tasks")
     db.add_argument("action", choices=["migrate"])
     db.set_defaults(handler=cmd_db)
-
-    items = sub.add_parser("items", help="the IRT item bank")
-    items.add_argument("action", choices=["load"])
-    items.add_argument("file", type=Path, help="CSV or JSON: questionId, a, b, c[, difficulty, "
-                       "topic]")
-    items.set_defaults(handler=cmd_items)
 
     irt = sub.add_parser("irt", help="IRT tools for analysts")
     irt.add_argument("action", choices=["estimate"],
@@ -156,29 +150,6 @@ def cmd_db(args: argparse.Namespace) -> int:
 
     applied = asyncio.run(run())
     print("applied: " + (", ".join(applied) if applied else "nothing (up to date)"))
-    return 0
-
-
-def cmd_items(args: argparse.Namespace) -> int:
-    from adapters.db.item_bank import load_items, parse_item_file
-
-    fmt = "json" if args.file.suffix.lower() == ".json" else "csv"
-    text = read_text(args.file)
-    with named(args.file):
-        rows = parse_item_file(text, fmt)
-
-    async def run() -> int:
-        from adapters.db.migrate import migrate
-        from adapters.db.pool import connect
-
-        conn = await connect(load_settings())
-        try:
-            await migrate(conn)
-            return await load_items(conn, rows)
-        finally:
-            await conn.close()
-
-    print(f"loaded {asyncio.run(run())} items")
     return 0
 
 

@@ -90,6 +90,7 @@ def test_metrics_row_has_the_old_fields_and_the_new_ones() -> None:
         "current_difficulty",
         "recommended_difficulty",
         "estimate_stable",
+        "bank_version",
         "indicator_details",
         "ai_code_change_share",
         "test_runs",
