@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -14,6 +14,7 @@ from aiokafka.errors import KafkaError
 
 from adapters.publisher import EventPublisher
 from runtime.settings import Settings
+from streams.topics import dead_letter_topic, retry_topic
 
 __all__ = ["KafkaUnavailable", "client_kwargs", "ensure_topics", "open_publisher",
            "topic_partitions", "wait_for_group_coordinator"]
@@ -72,12 +73,19 @@ async def _admin(settings: Settings, timeout_ms: int = 10000) -> AIOKafkaAdminCl
     return admin
 
 
-async def ensure_topics(settings: Settings) -> list[str]:
-    """Create missing source, retry and dead-letter topics; return those created."""
+async def ensure_topics(settings: Settings, extra: Iterable[str] = ()) -> list[str]:
+    """Create missing source, retry and dead-letter topics; return those created.
+
+    ``extra`` names more base topics (an agent's own, from the agent registry); each
+    gets its ``.retry`` and ``.dlq`` too, all under ``TOPIC_PREFIX``.
+    """
+    names = settings.topics.all() + [settings.topics(name) for base in extra
+                                     for name in (base, retry_topic(base),
+                                                  dead_letter_topic(base))]
     admin = await _admin(settings)
     try:
         existing = set(await admin.list_topics())
-        wanted = [t for t in settings.topics.all() if t not in existing]
+        wanted = [t for t in dict.fromkeys(names) if t not in existing]
         if wanted:
             await admin.create_topics([
                 NewTopic(t, settings.kafka_topic_partitions, settings.kafka_replication_factor)

@@ -12,24 +12,19 @@ from collections.abc import Iterable
 import faust
 
 from adapters.kafka_admin import client_kwargs
+from agents.registry import AGENTS
 from interviewlm.admin import register_admin
 from interviewlm.web import register_pages
 from runtime.logs import logging_config
-from runtime.settings import AGENT_NAMES, Settings
+from runtime.settings import Settings
 
 __all__ = ["create_app", "parse_agents"]
 
 
 def parse_agents(spec: str | Iterable[str] | None) -> list[str]:
-    """``"interview,evaluation"`` -> ``["interview", "evaluation"]``, validated."""
-    if spec is None:
-        return list(AGENT_NAMES)
-    names = spec.split(",") if isinstance(spec, str) else list(spec)
-    chosen = [n.strip() for n in names if n.strip()]
-    unknown = sorted(set(chosen) - set(AGENT_NAMES))
-    if unknown or not chosen:
-        raise ValueError(f"unknown agents {unknown}; choose from {', '.join(AGENT_NAMES)}")
-    return chosen
+    """``"interview,evaluation"`` -> ``["interview", "evaluation"]``, validated against
+    the agent registry (:data:`agents.registry.AGENTS`); None means every agent."""
+    return AGENTS.choose(spec)
 
 
 def _credentials(settings: Settings) -> faust.auth.Credentials | None:
@@ -71,23 +66,8 @@ def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust
         loghandlers=[],
     )
     for name in parse_agents(agents):
-        _register(app, name, settings)
+        # Imported only now, so a worker loads only the agents it runs.
+        AGENTS[name].builder()(app, settings)
     register_pages(app, settings)
     register_admin(app, settings)
     return app
-
-
-def _register(app: faust.App, name: str, settings: Settings) -> None:
-    # Imported here so a worker only loads the agents it runs.
-    if name == "interview":
-        from agents.faust_interview import register_interview_agent
-
-        register_interview_agent(app, settings)
-    elif name == "evaluation":
-        from agents.faust_evaluation import register_evaluation_agent
-
-        register_evaluation_agent(app, settings)
-    elif name == "notification":
-        from agents.faust_notification import register_notification_agent
-
-        register_notification_agent(app, settings)

@@ -18,9 +18,6 @@ from streams.topics import TopicNames
 
 __all__ = ["Settings", "load_settings"]
 
-AGENT_NAMES = ("interview", "evaluation", "notification")
-
-
 class Settings(BaseSettings):
     """Runtime configuration. Every field maps to an upper-case environment variable."""
 

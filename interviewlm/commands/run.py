@@ -11,9 +11,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterable
 from typing import Any
 
-from runtime.settings import AGENT_NAMES, Settings, load_settings
+from agents.registry import AGENTS
+from runtime.settings import Settings, load_settings
 
 __all__ = ["add_commands", "preflight"]
 
@@ -28,8 +30,9 @@ def add_commands(sub: Any) -> None:
     stack.set_defaults(handler=cmd_stack)
 
     worker = sub.add_parser("worker", help="run the stream workers (all agents by default)")
-    worker.add_argument("--agents", default=",".join(AGENT_NAMES),
-                        help="comma-separated subset of: " + ", ".join(AGENT_NAMES))
+    worker.add_argument("--agents", default=None,
+                        help="comma-separated subset of: " + ", ".join(AGENTS.names())
+                        + " (default: all)")
     worker.set_defaults(handler=cmd_worker)
 
     demo = sub.add_parser("demo", help="stack up, run the workers on one simulated session, "
@@ -69,8 +72,9 @@ def cmd_stack(args: argparse.Namespace) -> int:
     return 0
 
 
-async def preflight(settings: Settings) -> None:
-    """Fail fast with a clear error if Kafka or PostgreSQL is away; create topics, migrate."""
+async def preflight(settings: Settings, agents: Iterable[str] = ()) -> None:
+    """Fail fast with a clear error if Kafka or PostgreSQL is away; create topics (the
+    contract's and those the named agents consume), migrate."""
     from adapters.db.migrate import migrate
     from adapters.db.pool import connect
     from adapters.kafka_admin import ensure_topics, wait_for_group_coordinator
@@ -80,7 +84,7 @@ async def preflight(settings: Settings) -> None:
         await migrate(conn)
     finally:
         await conn.close()
-    await asyncio.wait_for(ensure_topics(settings), 30)
+    await asyncio.wait_for(ensure_topics(settings, AGENTS.topics(agents)), 30)
     await wait_for_group_coordinator(settings, settings.app_id)
 
 
@@ -94,7 +98,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     agents = parse_agents(args.agents)
     RedactSecrets.register(_secret_values(settings))
     check_port_free(settings.web_host, settings.web_port, "WEB_PORT")
-    asyncio.run(preflight(settings))
+    asyncio.run(preflight(settings, agents))
     asyncio.set_event_loop(asyncio.new_event_loop())
     app = create_app(settings, agents)
     started = started_fields(host=settings.web_host, port=settings.web_port, agents=agents,
