@@ -24,18 +24,22 @@ class WorkerProcess:
     """Start, wait for readiness, signal, kill and restart one worker process."""
 
     def __init__(self, env: dict[str, str], log_dir: Path, agents: str = "interview",
-                 name: str = "worker") -> None:
+                 name: str = "worker", launcher: str | None = None) -> None:
+        """``launcher``: Python code to run instead of ``-m interviewlm.cli`` (it gets the
+        CLI arguments in ``sys.argv[1:]``), e.g. to register an agent first."""
         self.port = free_port()
         self.env = {**os.environ, **env, "WEB_PORT": str(self.port), "WEB_HOST": "127.0.0.1"}
         self.agents = agents
+        self.launcher = launcher
         self.log_path = log_dir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> WorkerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
+        entry = ["-c", self.launcher] if self.launcher else ["-m", "interviewlm.cli"]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "interviewlm.cli", "worker", "--agents", self.agents],
+            [sys.executable, *entry, "worker", "--agents", self.agents],
             env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         return self
