@@ -1,10 +1,14 @@
-"""Code quality (40% by default): tests, static analysis and generic code metrics.
+"""Code quality (40% by default): tests and static analysis of the final code.
 
-* ``tests``: final pass ratio (60%), final coverage when reported (20%), and the
-  trend from the first to the last run (20%).
+* ``tests``: the last run of the whole suite (runs of a subset are not comparable):
+  passed / suite size (80%) and coverage when the platform reports it (20%).
+  Without any run the method is missing and counts against the dimension:
+  correctness that was never checked earns no credit, and confidence falls.
+  Code changed after that run lowers the method's reliability.
 * ``static``: for linted Python files, ruff findings per 100 lines and cyclomatic
   complexity; for every code file, generic structure metrics (line and function
-  length, nesting depth, comment ratio, one-letter names). Files are weighted by
+  length, nesting depth, one-letter names). Comments are not counted here (the
+  communication dimension reads whether they carry content). Files are weighted by
   their number of non-blank lines.
 """
 
@@ -13,74 +17,73 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from assess.evaluation.codemetrics import CodeMetrics, is_code_file, measure
+from assess.evaluation.edits import edits
 from assess.evaluation.evidence import code_block, code_excerpt, make_evidence
 from assess.evaluation.inputs import StaticReport
-from assess.evaluation.methods import DimensionDraft, MethodScore, clamp, ramp, weighted_mean
+from assess.evaluation.methods import (
+    DimensionDraft,
+    MethodScore,
+    Missing,
+    clamp,
+    ramp,
+    weighted_mean,
+)
 from assess.evaluation.result import Evidence
 from assess.evaluation.session import CodeFile, SessionView
 
 __all__ = ["score_code_quality", "static_method", "structure_score", "tests_method"]
 
 _MAX_FINDING_EVIDENCE = 3
+_UNTESTED_CHANGE_FACTOR = 0.6
 
 
 def score_code_quality(view: SessionView, static: StaticReport | None) -> DimensionDraft:
     """The code-quality dimension's deterministic methods (the LLM is added by the caller)."""
-    methods = [m for m in (tests_method(view), static_method(view, static)) if m is not None]
-    return DimensionDraft("code_quality", tuple(methods))
+    return DimensionDraft.of("code_quality", [tests_method(view), static_method(view, static)])
 
 
-def tests_method(view: SessionView) -> MethodScore | None:
-    """Score from the test runs; None when the session has none."""
-    runs = view.test_runs
+def tests_method(view: SessionView) -> MethodScore | Missing:
+    """Score from the last full-suite run; Missing (no credit) when no test ever ran."""
+    runs = view.full_runs
     if not runs:
-        return None
-    final, first = runs[-1], runs[0]
-    coverage = final.coverage
-    trend = clamp(50.0 + 50.0 * (final.ratio - first.ratio)) if len(runs) > 1 else None
-    score = weighted_mean([(100.0 * final.ratio, 0.6), (coverage, 0.2), (trend, 0.2)])
+        return Missing("tests", "no test run: correctness was never checked", True)
+    final, size = runs[-1], view.suite_size
+    correct = 100.0 * clamp(final.passed / size, 0.0, 1.0)
+    score = weighted_mean([(correct, 0.8), (final.coverage, 0.2)]) or 0.0
+    gaps = [] if final.coverage is not None else ["no coverage reported"]
+    reliability = 0.9 * size / (size + 4.0)
+    if any(e.size and e.change.event.seq > final.event.seq for e in edits(view)):
+        reliability *= _UNTESTED_CHANGE_FACTOR
+        gaps.append("the code changed after the last full test run")
     evidence = [make_evidence(
-        final.event, "test_result", f"Final test run: {final.passed}/{final.total} passed",
-        snippet=final.output or None, value=100.0 * final.ratio)]
-    if coverage is not None:
+        final.event, "test_result", f"Last full test run: {final.passed}/{size} passed",
+        snippet=final.output or None, value=correct)]
+    if final.coverage is not None:
         evidence.append(make_evidence(final.event, "metric", "Final test coverage (%)",
-                                      value=coverage))
-    if trend is not None:
-        evidence.append(make_evidence(
-            first.event, "test_result",
-            f"First test run: {first.passed}/{first.total} passed (trend baseline)",
-            value=100.0 * first.ratio))
-    return MethodScore("tests", score or 0.0, len(runs) / (len(runs) + 2.0), tuple(evidence))
+                                      value=final.coverage))
+    return MethodScore("tests", clamp(score), reliability, tuple(evidence), tuple(gaps))
 
 
 def structure_score(metrics: CodeMetrics) -> float:
-    """0-100 from generic metrics: short lines and functions, shallow nesting, some comments."""
+    """0-100 from generic metrics: short lines and functions, shallow nesting, real names."""
     if metrics.functions:
         functions = ramp(metrics.mean_function_length, 25.0, 100.0, 80.0, 0.0)
     else:
         functions = 70.0 if metrics.lines <= 30 else 40.0
     parts = [
-        (ramp(metrics.long_line_ratio, 0.0, 100.0, 1 / 3, 0.0), 0.15),
-        (functions, 0.25),
-        (ramp(float(metrics.max_nesting), 3.0, 100.0, 8.0, 0.0), 0.20),
-        (_comment_score(metrics.comment_ratio), 0.20),
-        (ramp(metrics.short_name_ratio, 0.0, 100.0, 2 / 3, 0.0), 0.20),
+        (ramp(metrics.long_line_ratio, 0.0, 100.0, 1 / 3, 0.0), 0.20),
+        (functions, 0.30),
+        (ramp(float(metrics.max_nesting), 3.0, 100.0, 8.0, 0.0), 0.25),
+        (ramp(metrics.short_name_ratio, 0.0, 100.0, 2 / 3, 0.0), 0.25),
     ]
     return weighted_mean(parts) or 0.0
 
 
-def _comment_score(ratio: float) -> float:
-    """Best for 8-35% comment lines; none scores 30, mostly comments scores 60."""
-    if ratio < 0.08:
-        return ramp(ratio, 0.0, 30.0, 0.08, 100.0)
-    return ramp(ratio, 0.35, 100.0, 0.7, 60.0)
-
-
-def static_method(view: SessionView, static: StaticReport | None) -> MethodScore | None:
-    """Score from static analysis and generic metrics of the final code; None without code."""
+def static_method(view: SessionView, static: StaticReport | None) -> MethodScore | Missing:
+    """Score from static analysis and generic metrics of the final code; Missing without code."""
     files = [f for f in view.files if is_code_file(f.path) and f.content.strip()]
     if not files:
-        return None
+        return Missing("static", "no code to analyse", True)
     linted = set(static.analysed_files) if static is not None and static.ok else set()
     scored: list[tuple[float | None, float]] = []
     evidence: list[Evidence] = []
@@ -91,8 +94,11 @@ def static_method(view: SessionView, static: StaticReport | None) -> MethodScore
             score = 0.35 * score + 0.65 * _python_score(code, metrics, static, evidence)
         scored.append((score, float(max(metrics.lines, 1))))
         evidence.extend(_metric_evidence(code, metrics))
-    reliability = (0.7 if linted else 0.5) * (1.0 if sum(w for _, w in scored) >= 10 else 0.5)
-    return MethodScore("static", weighted_mean(scored) or 0.0, reliability, tuple(evidence))
+    lines = sum(w for _, w in scored)
+    reliability = (0.7 if linted else 0.5) * min(1.0, (lines + 5.0) / 20.0)
+    gaps = () if linted else ("no lint report (generic metrics only)",)
+    return MethodScore("static", clamp(weighted_mean(scored) or 0.0), reliability,
+                       tuple(evidence), gaps)
 
 
 def _python_score(code: CodeFile, metrics: CodeMetrics, static: StaticReport,
@@ -124,9 +130,8 @@ def _python_score(code: CodeFile, metrics: CodeMetrics, static: StaticReport,
 
 
 def _metric_evidence(code: CodeFile, metrics: CodeMetrics) -> Sequence[Evidence]:
-    """Comment ratio, deepest nesting and longest function of one file."""
-    items = [make_evidence(code.event, "metric", f"Comment ratio of {code.path}",
-                           file_path=code.path, value=metrics.comment_ratio)]
+    """Deepest nesting and longest function of one file."""
+    items: list[Evidence] = []
     if metrics.max_nesting > 0:
         items.append(make_evidence(
             code.event, "metric", f"Deepest nesting in {code.path} (levels)",

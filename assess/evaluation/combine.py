@@ -1,14 +1,22 @@
-"""Turning a dimension's methods into one result: score, agreement and confidence.
+"""Turning a dimension's methods into one result: score, confidence, agreement, what is missing.
 
-The score is the method-weighted mean (weights from the rubric, renormalised over
-the methods that ran). Agreement is the spread (max - min) of the method scores.
-A spread above the rubric's threshold is not averaged away: the score stays the
-weighted combination, but confidence drops sharply (to at most 0.3) and a
-``methods_disagree`` flag names the dimension and the methods' scores.
+Score: the method-weighted mean (weights from the rubric). A method that abstained
+(:class:`~assess.evaluation.methods.Missing` with ``counts_against`` false) gives its
+weight to the others; a method the candidate had to feed and did not (tests never
+run, no code) keeps its weight with no credit, so leaving evidence out never raises
+a score::
 
-Confidence starts from the methods' reliabilities, treated as independent
-witnesses: ``1 - prod(1 - r)``, capped at 0.95; mild spread within the threshold
-lowers it a little (``1 - spread / 200``).
+    score = sum(w_m * s_m) / (sum(w_m) + sum(w_unshown))
+
+Confidence: the methods' reliabilities as independent witnesses, ``1 - prod(1 - r)``,
+times the share of the weight that was shown, lowered a little by spread within
+the threshold (``1 - spread / 200``), capped at 0.95. Spread is measured among
+methods estimating the same facet (process and IRT for problem solving); methods
+of different facets are parts of the dimension, not rival estimates. A spread
+above the rubric's threshold is not averaged away: confidence drops to at most 0.3
+and a ``methods_disagree`` flag names the methods' scores. A dimension whose confidence
+ends below :data:`MIN_CONFIDENCE` is ``insufficient_evidence``: its number is a
+best guess from little, the result says what is missing and raises a flag.
 """
 
 from __future__ import annotations
@@ -16,31 +24,36 @@ from __future__ import annotations
 import math
 from types import MappingProxyType
 
-from assess.evaluation.methods import DimensionDraft, MethodScore
-from assess.evaluation.result import DimensionResult, Evidence, Flag
+from assess.evaluation.methods import DimensionDraft, MethodScore, clamp
+from assess.evaluation.result import DimensionResult, Evidence, Flag, Status
 from assess.evaluation.rubric import Rubric
 
-__all__ = ["DISAGREEMENT_CONFIDENCE_CAP", "MAX_EVIDENCE_PER_DIMENSION", "combine"]
+__all__ = ["DISAGREEMENT_CONFIDENCE_CAP", "MAX_EVIDENCE_PER_DIMENSION", "MIN_CONFIDENCE",
+           "combine"]
 
 MAX_CONFIDENCE = 0.95
+MIN_CONFIDENCE = 0.3
 DISAGREEMENT_CONFIDENCE_CAP = 0.3
 DISAGREEMENT_FACTOR = 0.4
 MAX_EVIDENCE_PER_DIMENSION = 12
 
 
 def combine(draft: DimensionDraft, rubric: Rubric) -> tuple[DimensionResult, tuple[Flag, ...]]:
-    """The dimension's result and its flags (the draft's own plus any disagreement)."""
+    """The dimension's result and its flags (the draft's own, disagreement, insufficiency)."""
     weight = rubric.weights[draft.name]
     methods = draft.methods
-    if not methods:
-        flag = Flag("low_evidence", "no scoring method had data for this dimension", draft.name)
-        empty = DimensionResult(draft.name, weight, 0.0, 0.0, MappingProxyType({}), (), None, True)
-        return empty, (*draft.flags, flag)
-    score = _weighted_score(draft.name, methods, rubric)
-    confidence = min(MAX_CONFIDENCE, 1.0 - math.prod(1.0 - m.reliability for m in methods))
-    spread = (max(m.score for m in methods) - min(m.score for m in methods)
-              if len(methods) > 1 else None)
+    missing = _missing(draft)
     flags = list(draft.flags)
+    if not methods:
+        flags.append(Flag("insufficient_evidence", _insufficient(draft.name, missing),
+                          draft.name))
+        empty = DimensionResult(draft.name, weight, 0.0, 0.0, MappingProxyType({}), (), None,
+                                True, status="insufficient_evidence", missing=missing)
+        return empty, tuple(flags)
+    score, shown = _weighted_score(draft, rubric)
+    confidence = shown * (1.0 - math.prod(1.0 - clamp(m.reliability, 0.0, 1.0)
+                                          for m in methods))
+    spread = _spread(methods)
     agrees = spread is None or spread <= rubric.disagreement_threshold
     if spread is not None:
         confidence *= 1.0 - spread / 200.0
@@ -48,21 +61,61 @@ def combine(draft: DimensionDraft, rubric: Rubric) -> tuple[DimensionResult, tup
         confidence = min(confidence * DISAGREEMENT_FACTOR, DISAGREEMENT_CONFIDENCE_CAP)
         flags.append(Flag("methods_disagree", _disagreement_reason(
             draft.name, methods, spread or 0.0, rubric), draft.name))
+    confidence = clamp(confidence, 0.0, MAX_CONFIDENCE)
+    status: Status = "scored" if confidence >= MIN_CONFIDENCE else "insufficient_evidence"
+    if status != "scored":
+        flags.append(Flag("insufficient_evidence", _insufficient(draft.name, missing),
+                          draft.name))
     result = DimensionResult(
-        name=draft.name, weight=weight, score=score, confidence=confidence,
-        breakdown=MappingProxyType({m.name: m.score for m in methods}),
-        evidence=_evidence(methods),
-        spread=spread, agrees=agrees)
+        name=draft.name, weight=weight, score=clamp(score), confidence=confidence,
+        breakdown=MappingProxyType({m.name: clamp(m.score) for m in methods}),
+        evidence=_evidence(methods), spread=spread, agrees=agrees, status=status,
+        missing=missing)
     return result, tuple(flags)
 
 
-def _weighted_score(dimension: str, methods: tuple[MethodScore, ...], rubric: Rubric) -> float:
-    """Method-weighted mean; equal weights if every listed weight is zero."""
-    weights = [rubric.method_weight(dimension, m.name) for m in methods]
+def _weighted_score(draft: DimensionDraft, rubric: Rubric) -> tuple[float, float]:
+    """(score, shown share): unshown required methods keep their weight with no credit."""
+    methods = draft.methods
+    weights = [rubric.method_weight(draft.name, m.name) for m in methods]
+    unshown = sum(rubric.method_weight(draft.name, m.method)
+                  for m in draft.missing if m.counts_against)
     total = sum(weights)
-    if total <= 0:
-        return sum(m.score for m in methods) / len(methods)
-    return sum(w * m.score for w, m in zip(weights, methods, strict=True)) / total
+    if total <= 0:  # every listed weight is zero: equal weights, nothing to hold back
+        return sum(m.score for m in methods) / len(methods), 1.0
+    mean = sum(w * clamp(m.score) for w, m in zip(weights, methods, strict=True)) / total
+    shown = total / (total + unshown)
+    return mean * shown, shown
+
+
+def _spread(methods: tuple[MethodScore, ...]) -> float | None:
+    """Largest max - min among methods estimating the same facet; None if none share one.
+
+    An LLM review estimates the whole dimension, so it is set against the mean of
+    the other methods.
+    """
+    groups: dict[str, list[float]] = {}
+    for method in methods:
+        if method.name != "llm":
+            groups.setdefault(method.group, []).append(clamp(method.score))
+    spreads = [max(g) - min(g) for g in groups.values() if len(g) > 1]
+    rest = [clamp(m.score) for m in methods if m.name != "llm"]
+    spreads += [abs(clamp(m.score) - sum(rest) / len(rest))
+                for m in methods if m.name == "llm" and rest]
+    return max(spreads) if spreads else None
+
+
+def _missing(draft: DimensionDraft) -> tuple[str, ...]:
+    """What had no evidence: absent methods first, then gaps inside the methods that ran."""
+    absent = [f"{m.method}: {m.reason}" + (" (no credit)" if m.counts_against else "")
+              for m in draft.missing]
+    gaps = [f"{m.name}: {gap}" for m in draft.methods for gap in m.gaps]
+    return tuple(dict.fromkeys([*absent, *gaps]))
+
+
+def _insufficient(dimension: str, missing: tuple[str, ...]) -> str:
+    what = "; ".join(missing) if missing else "too little evidence in the methods that ran"
+    return f"{dimension}: insufficient evidence ({what})"
 
 
 def _disagreement_reason(dimension: str, methods: tuple[MethodScore, ...], spread: float,

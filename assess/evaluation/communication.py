@@ -1,84 +1,109 @@
-"""Communication (15% by default): clarity of written prompts and documentation in the code.
+"""Communication (15% by default): clarity of the prompts and documentation in the code.
 
-* ``prompt_clarity``: mean clarity of the candidate's prompts (specific, states the
-  goal or the error, complete sentences, a sensible length), 0-100.
-* ``documentation``: share of documented functions (60%) and the comment ratio
-  (40%) of the final code, weighted by file size.
+* ``prompt_clarity``: the mean clarity (0-100, continuous) of the candidate's prompts,
+  read against the session (:mod:`assess.evaluation.prompts`): references to its
+  code, failures and output, quoted context, and what the prompt says beyond them.
+  An empty prompt scores 0. Without any prompt the method abstains: not using the
+  assistant is not a failure to communicate, and documentation still speaks.
+* ``documentation``: per file, the share of functions that need documentation and
+  have a note with content (60%) and the share of lines that are such notes, full
+  marks from 10% (40%) (:mod:`assess.evaluation.docs`); files are weighted by their
+  code lines. Empty, restating and repeated notes count nothing.
 """
 
 from __future__ import annotations
 
-from assess.evaluation.codemetrics import CodeMetrics, is_code_file, measure
+from assess.evaluation.codemetrics import is_code_file, measure
+from assess.evaluation.docs import DocReport, document_report
 from assess.evaluation.evidence import code_block, make_evidence
-from assess.evaluation.methods import DimensionDraft, MethodScore, ramp, weighted_mean
-from assess.evaluation.prompts import assess_prompt
+from assess.evaluation.methods import (
+    DimensionDraft,
+    MethodScore,
+    Missing,
+    clamp,
+    ramp,
+    weighted_mean,
+)
+from assess.evaluation.prompts import rated_turns
 from assess.evaluation.result import Evidence
 from assess.evaluation.session import CodeFile, SessionView
 
 __all__ = ["documentation_method", "documentation_score", "prompt_clarity_method",
            "score_communication"]
 
+FULL_DENSITY = 0.10  # notes with content per code line for full marks
+
 
 def score_communication(view: SessionView) -> DimensionDraft:
     """The communication dimension's deterministic methods."""
-    methods = [m for m in (prompt_clarity_method(view), documentation_method(view))
-               if m is not None]
-    return DimensionDraft("communication", tuple(methods))
+    return DimensionDraft.of("communication",
+                             [prompt_clarity_method(view), documentation_method(view)])
 
 
-def prompt_clarity_method(view: SessionView) -> MethodScore | None:
-    """Mean clarity of the prompts; None when the candidate wrote none."""
-    rated = [(assess_prompt(t.message), t) for t in view.turns if t.message.strip()]
+def prompt_clarity_method(view: SessionView) -> MethodScore | Missing:
+    """Mean clarity of the prompts; abstains when the candidate wrote none."""
+    rated = rated_turns(view)
     if not rated:
-        return None
-    clearest = max(rated, key=lambda pair: pair[0].clarity)
-    vaguest = min(rated, key=lambda pair: pair[0].clarity)
+        return Missing("prompt_clarity", "no prompt to the assistant", False)
+    clearest = max(rated, key=lambda pair: pair[1].clarity)
+    vaguest = min(rated, key=lambda pair: pair[1].clarity)
     evidence = [make_evidence(turn.event, "ai_interaction",
-                              f"Prompt clarity {quality.clarity:.0f}/100",
-                              snippet=turn.message, value=quality.clarity)
-                for quality, turn in ((clearest, vaguest) if clearest is not vaguest
+                              f"Prompt clarity {quality.clarity:.1f}/100 "
+                              f"({quality.references} references, {quality.quoted_tokens} "
+                              f"quoted tokens)", snippet=turn.message or None,
+                              value=quality.clarity)
+                for turn, quality in ((clearest, vaguest) if clearest is not vaguest
                                       else (clearest,))]
-    score = sum(q.clarity for q, _ in rated) / len(rated)
-    return MethodScore("prompt_clarity", score, len(rated) / (len(rated) + 3.0), tuple(evidence))
+    score = sum(q.clarity for _, q in rated) / len(rated)
+    return MethodScore("prompt_clarity", clamp(score), 0.85 * len(rated) / (len(rated) + 3.0),
+                       tuple(evidence))
 
 
-def documentation_score(metrics: CodeMetrics) -> float:
-    """0-100: documented functions (60%) and comment ratio (40%, full marks from 10%)."""
-    comments = ramp(metrics.comment_ratio, 0.0, 0.0, 0.10, 100.0)
-    if metrics.comment_ratio > 0.6:
-        comments = ramp(metrics.comment_ratio, 0.6, 100.0, 0.9, 60.0)
-    if not metrics.functions:
-        return comments
-    return 0.6 * 100.0 * metrics.documented_ratio + 0.4 * comments
+def documentation_score(report: DocReport) -> float:
+    """0-100: documented share of the functions that need it (60%) and note density (40%)."""
+    density = ramp(report.content_lines / max(report.code_lines, 1), 0.0, 0.0,
+                   FULL_DENSITY, 100.0)
+    documented = (100.0 * len(report.documented) / len(report.needing)
+                  if report.needing else None)
+    return weighted_mean([(documented, 0.6), (density, 0.4)]) or 0.0
 
 
-def documentation_method(view: SessionView) -> MethodScore | None:
-    """Documentation of the final code; None without code."""
+def documentation_method(view: SessionView) -> MethodScore | Missing:
+    """Documentation of the final code; Missing (no credit) without code."""
     files = [f for f in view.files if is_code_file(f.path) and f.content.strip()]
     if not files:
-        return None
+        return Missing("documentation", "no code to read", True)
     parts: list[tuple[float | None, float]] = []
     evidence: list[Evidence] = []
+    amount = 0.0
     for code in files:
-        metrics = measure(code.path, code.content)
-        parts.append((documentation_score(metrics), float(max(metrics.lines, 1))))
-        evidence.extend(_doc_evidence(code, metrics))
-    lines = sum(weight for _, weight in parts)
-    return MethodScore("documentation", weighted_mean(parts) or 0.0,
-                       0.6 if lines >= 10 else 0.3, tuple(evidence))
+        report = document_report(code.path, code.content, measure(code.path, code.content))
+        parts.append((documentation_score(report), float(max(report.code_lines, 1))))
+        evidence.extend(_doc_evidence(code, report))
+        amount += len(report.needing) + report.code_lines / 25.0
+    return MethodScore("documentation", clamp(weighted_mean(parts) or 0.0),
+                       0.8 * amount / (amount + 3.0), tuple(evidence))
 
 
-def _doc_evidence(code: CodeFile, metrics: CodeMetrics) -> list[Evidence]:
-    """Documented-function ratio and one undocumented (or documented) function."""
-    items = [make_evidence(code.event, "metric", f"Documented functions in {code.path} (share)",
-                           file_path=code.path, value=metrics.documented_ratio)]
-    undocumented = [f for f in metrics.functions if not f.documented]
-    example = undocumented[0] if undocumented else (
-        metrics.functions[0] if metrics.functions else None)
-    if example is not None:
-        label = "Undocumented" if not example.documented else "Documented"
+def _doc_evidence(code: CodeFile, report: DocReport) -> list[Evidence]:
+    """The file's counts, one undocumented function and one note that did not count."""
+    counted = sum(1 for n in report.notes if n.verdict == "content")
+    items = [make_evidence(
+        code.event, "metric",
+        f"{code.path}: {len(report.documented)} of {len(report.needing)} functions that need "
+        f"it documented; {counted} of {len(report.notes)} notes carry content",
+        file_path=code.path, value=float(counted))]
+    undocumented = [s for s in report.needing if s not in report.documented]
+    if undocumented:
+        span = undocumented[0]
         items.append(make_evidence(
-            code.event, "code_snippet", f"{label} function: {example.name}",
-            snippet=code_block(code.content, example.line, min(example.length, 6)),
-            file_path=code.path, line=example.line))
+            code.event, "code_snippet", f"Undocumented function: {span.name}",
+            snippet=code_block(code.content, span.line, min(span.length, 6)),
+            file_path=code.path, line=span.line))
+    skipped = next((n for n in report.notes if n.verdict != "content"), None)
+    if skipped is not None:
+        items.append(make_evidence(
+            code.event, "code_snippet", f"Note not counted ({skipped.verdict})",
+            snippet=code_block(code.content, skipped.line, skipped.lines),
+            file_path=code.path, line=skipped.line))
     return items

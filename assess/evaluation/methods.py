@@ -1,9 +1,18 @@
 """Shared shapes for scoring methods: a method's score, and a dimension before combining.
 
 Each scoring method returns a :class:`MethodScore` with its own 0-100 score, a
-reliability (0-1: how much the method can be trusted on this session, e.g. more
-test runs means a more reliable trend) and the evidence it used. ``combine`` later
-turns several methods into one dimension result.
+reliability (0-1: how much evidence it had on this session, e.g. more tests or more
+prompts) and the evidence it used. A method without evidence returns nothing and
+the dimension records a :class:`Missing` instead, of one of two kinds:
+
+* the candidate had to show it (tests never run, no code, the assistant never
+  used): the method's weight stays in the dimension with no credit, so leaving
+  evidence out can never raise a score, and confidence falls by that weight's share;
+* it is not the candidate's to give (no IRT questions were asked, no LLM review):
+  the method abstains, its weight goes to the others, and confidence falls only
+  because one witness fewer speaks.
+
+``combine`` later turns the methods and what is missing into one dimension result.
 """
 
 from __future__ import annotations
@@ -16,6 +25,7 @@ from assess.evaluation.result import Evidence, Flag
 __all__ = [
     "DimensionDraft",
     "MethodScore",
+    "Missing",
     "clamp",
     "dependency_score",
     "ramp",
@@ -25,29 +35,63 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class MethodScore:
-    """One method's view of a dimension: score 0-100, reliability 0-1, evidence."""
+    """One method's view of a dimension: score 0-100, reliability 0-1, evidence.
+
+    ``gaps`` name parts of the method that had no evidence and were left out of its
+    score (e.g. "no coverage reported"). Methods sharing a ``facet`` are alternative
+    estimates of one thing and are checked against each other; methods of different
+    facets (tests and static analysis, prompts and documentation) measure different
+    parts of the dimension, so their spread is not a disagreement. Empty: its own.
+    """
 
     name: str
     score: float
     reliability: float
     evidence: tuple[Evidence, ...] = ()
+    gaps: tuple[str, ...] = ()
+    facet: str = ""
+
+    @property
+    def group(self) -> str:
+        """The facet, or the method's own name."""
+        return self.facet or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """A method that had no evidence: why, and whether the candidate had to show it."""
+
+    method: str
+    reason: str
+    counts_against: bool
 
 
 @dataclass(frozen=True, slots=True)
 class DimensionDraft:
-    """A dimension's methods (in a stable order) and any flags raised while scoring it."""
+    """A dimension's methods (in a stable order), what is missing, and flags raised."""
 
     name: str
     methods: tuple[MethodScore, ...]
     flags: tuple[Flag, ...] = ()
+    missing: tuple[Missing, ...] = ()
+
+    @classmethod
+    def of(cls, name: str, found: Sequence[MethodScore | Missing]) -> DimensionDraft:
+        """A draft from each method's outcome: a score, or what was missing."""
+        return cls(name, tuple(m for m in found if isinstance(m, MethodScore)),
+                   missing=tuple(m for m in found if isinstance(m, Missing)))
 
     def with_method(self, method: MethodScore) -> DimensionDraft:
         """A copy with one more method appended."""
-        return DimensionDraft(self.name, (*self.methods, method), self.flags)
+        return DimensionDraft(self.name, (*self.methods, method), self.flags, self.missing)
 
     def with_flag(self, flag: Flag) -> DimensionDraft:
         """A copy with one more flag."""
-        return DimensionDraft(self.name, self.methods, (*self.flags, flag))
+        return DimensionDraft(self.name, self.methods, (*self.flags, flag), self.missing)
+
+    def with_missing(self, missing: Missing) -> DimensionDraft:
+        """A copy with one more missing method."""
+        return DimensionDraft(self.name, self.methods, self.flags, (*self.missing, missing))
 
 
 def clamp(value: float, low: float = 0.0, high: float = 100.0) -> float:

@@ -1,83 +1,121 @@
-"""A pure heuristic for the quality of a candidate's prompt to the AI assistant.
+"""How clear and how focused each of the candidate's prompts was, read against the session.
 
-Good prompts in a coding interview are specific (they name code, files or errors),
-state a goal or the observed problem, are written as complete sentences, and ask
-for a step rather than the whole solution. The heuristic scores those features on
-the product's 1-5 scale; it is deterministic and reads only the message text.
+Each prompt is read by :func:`assess.evaluation.grounding.read_prompt` and scored
+from four continuous parts, each 0-1:
+
+* ``specific``: it names things of this session (references). One reference says a
+  lot, two or three pin the problem down, a long list says less again (3/r beyond
+  three); and references need prose around them (``link``: about 12 bytes of
+  letters per reference), so a bare list of names earns little.
+* ``on_target``: its references hit what mattered at that moment -- the failures of
+  the latest test run before it, or the lines the next change touched -- counted
+  with their precision (hits / references). Abstains when there was neither a
+  failure nor a following change to aim at.
+* ``context``: quoted code or test output, 1 - exp(-tokens / 10).
+* ``prose``: what the prompt says beyond names and quotes, 1 - exp(-bytes / 40):
+  "fix it" scores a little, an empty prompt nothing, a sign-off only adds.
+
+``clarity`` (communication) weighs them 35/25/20/20; ``focus`` (AI collaboration)
+leaves prose out, 45/35/20. Both are 0-100 and continuous. No rule reads English
+words, punctuation or spaces, so a prompt of equal specificity scores the same in
+any language.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable
+import math
 from dataclasses import dataclass
 
-__all__ = ["PromptQuality", "assess_prompt", "mean_quality", "to_percent"]
+from assess.evaluation.edits import edits
+from assess.evaluation.grounding import (
+    PromptReading,
+    Vocabulary,
+    output_names,
+    read_prompt,
+    session_vocabulary,
+)
+from assess.evaluation.lexing import code_tokens, shingles
+from assess.evaluation.methods import weighted_mean
+from assess.evaluation.session import AiTurn, SessionView, per_view
 
-_IDENTIFIER = re.compile(
-    r"`[^`]+`|\b\w+\([^()]*\)|\b[a-z]+_[a-z_]+\b|\b[a-z]+[A-Z]\w*\b|\b\w+\.(?:py|js|ts|go|rs|java)\b")
-_ERROR = re.compile(
-    r"\b(?:error|exception|traceback|fails?|failing|failed|assert\w*|expected|actual|"
-    r"returns?|raises?|off[- ]by[- ]one|edge case|timeout|bug|wrong|instead)\b", re.IGNORECASE)
-_GOAL = re.compile(
-    r"\b(?:i want|i need|i'm trying|i am trying|so that|because|goal|should|how (?:do|can|"
-    r"should) i|why (?:does|is|do)|what is the|could you explain|explain|is there a way)\b",
-    re.IGNORECASE)
-_DELEGATE = re.compile(
-    r"\b(?:write (?:it )?all|do (?:it|everything|this) for me|write the (?:whole|entire|full)|"
-    r"solve (?:it|this|the (?:whole )?problem)|complete solution|full solution|just give me|"
-    r"give me the (?:code|answer|solution)|finish (?:it|this)|do my)\b", re.IGNORECASE)
-_SENTENCE = re.compile(r"[^.!?]+[.!?]")
+__all__ = ["PromptQuality", "Target", "assess_prompt", "rated_turns"]
+
+_BYTES_PER_REFERENCE = 12.0
+_FREE_BYTES = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """What a prompt could aim at: names and output runs of the current failure or next change."""
+
+    names: frozenset[str]
+    output: frozenset[tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
 class PromptQuality:
-    """Score (1-5) and the features it came from."""
+    """One prompt's clarity and focus (0-100) and the counts they came from."""
 
-    score: float
-    words: int
-    specific: bool
-    states_problem: bool
-    states_goal: bool
-    complete_sentences: bool
-    delegates: bool
-
-    @property
-    def clarity(self) -> float:
-        """0-100: how clearly the prompt communicates (ignores delegation)."""
-        parts = (self.specific, self.states_problem or self.states_goal,
-                 self.complete_sentences, 8 <= self.words <= 150)
-        return 100.0 * sum(parts) / len(parts)
+    clarity: float
+    focus: float
+    references: int
+    on_target: int
+    quoted_tokens: int
+    prose_bytes: int
 
 
-def assess_prompt(message: str) -> PromptQuality:
-    """Score one prompt: 1 (vague hand-off) .. 5 (specific, goal-directed, well formed)."""
-    text = message.strip()
-    words = len(text.split())
-    specific = bool(_IDENTIFIER.search(text))
-    problem = bool(_ERROR.search(text))
-    goal = bool(_GOAL.search(text))
-    sentences = _SENTENCE.findall(text)
-    complete = bool(sentences) and all(len(s.split()) >= 3 for s in sentences)
-    delegates = bool(_DELEGATE.search(text))
-    points = 1.0
-    points += 1.0 if specific else 0.0
-    points += 1.0 if (problem or goal) else 0.0
-    points += 0.5 if complete else 0.0
-    points += 0.5 if 8 <= words <= 150 else (0.0 if words >= 4 else -0.5)
-    points += 1.0 if (problem and goal) or (specific and problem) else 0.0
-    points -= 2.0 if delegates else 0.0
-    return PromptQuality(score=min(5.0, max(1.0, points)), words=words, specific=specific,
-                         states_problem=problem, states_goal=goal,
-                         complete_sentences=complete, delegates=delegates)
+def assess_prompt(message: str, vocabulary: Vocabulary,
+                  target: Target | None = None) -> PromptQuality:
+    """Score one prompt against the session's vocabulary and what it could aim at."""
+    reading = read_prompt(message, vocabulary)
+    refs = len(reading.references)
+    link = 1.0 if refs == 0 else min(1.0, (reading.prose_bytes + _FREE_BYTES)
+                                     / (_BYTES_PER_REFERENCE * refs))
+    specific = (1.0 - math.exp(-refs / 1.1)) * min(1.0, 3.0 / max(refs, 1)) * link
+    hits, aimed = _on_target(reading, target)
+    context = 1.0 - math.exp(-reading.quoted_tokens / 10.0)
+    prose = 1.0 - math.exp(-reading.prose_bytes / 40.0)
+    on_target = None if aimed is None else aimed * (link if refs else 1.0)
+    clarity = weighted_mean([(specific, 0.35), (on_target, 0.25), (context, 0.20),
+                             (prose, 0.20)]) or 0.0
+    focus = weighted_mean([(specific, 0.45), (on_target, 0.35), (context, 0.20)]) or 0.0
+    return PromptQuality(clarity=100.0 * clarity, focus=100.0 * focus, references=refs,
+                         on_target=hits, quoted_tokens=reading.quoted_tokens,
+                         prose_bytes=reading.prose_bytes)
 
 
-def mean_quality(messages: Iterable[str]) -> float | None:
-    """Mean 1-5 score over non-empty messages; None when there are none."""
-    scores = [assess_prompt(m).score for m in messages if m.strip()]
-    return sum(scores) / len(scores) if scores else None
+def _on_target(reading: PromptReading, target: Target | None) -> tuple[int, float | None]:
+    """(hits, 0-1 score) of the references against the target; score None without a target."""
+    if target is None or not (target.names or target.output):
+        return 0, None
+    named = len(reading.references & target.names)
+    quoted = 1 if reading.quoted & target.output else 0
+    hits = named + quoted
+    precision = named / len(reading.references) if reading.references else 1.0
+    return hits, min(1.0, hits / 1.5) * (precision if named else 1.0 if quoted else 0.0)
 
 
-def to_percent(score: float) -> float:
-    """Map the 1-5 prompt scale linearly onto 0-100."""
-    return max(0.0, min(100.0, (score - 1.0) * 25.0))
+@per_view
+def rated_turns(view: SessionView) -> tuple[tuple[AiTurn, PromptQuality], ...]:
+    """Every prompt of the session with its quality (an empty prompt scores 0)."""
+    vocabulary = session_vocabulary(view)
+    return tuple((turn, assess_prompt(turn.message, vocabulary, _target(view, turn)))
+                 for turn in view.turns)
+
+
+def _target(view: SessionView, turn: AiTurn) -> Target | None:
+    """The latest failing run before the prompt and the next change before the next prompt."""
+    seq = turn.event.seq
+    names: set[str] = set()
+    output: set[tuple[str, ...]] = set()
+    earlier = [run for run in view.test_runs if run.event.seq < seq]
+    if earlier and (earlier[-1].failed > 0 or earlier[-1].passed < earlier[-1].total):
+        names |= output_names(earlier[-1].output, earlier[-1].failing_tests)
+        output |= shingles(code_tokens(earlier[-1].output))
+    next_turn = min((t.event.seq for t in view.turns if t.event.seq > seq), default=None)
+    for edit in edits(view):
+        at = edit.change.event.seq
+        if at > seq and (next_turn is None or at < next_turn) and edit.size:
+            names |= edit.names()
+            break
+    return Target(frozenset(names), frozenset(output)) if names or output else None

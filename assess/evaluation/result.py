@@ -20,11 +20,14 @@ __all__ = [
     "Flag",
     "FlagCode",
     "Mode",
+    "Status",
 ]
 
 EvidenceKind = Literal["code_snippet", "test_result", "ai_interaction", "metric"]
 FlagCode = Literal["low_evidence", "methods_disagree", "offline_mode", "llm_method_dropped",
-                   "events_out_of_order", "events_outside_session", "inconsistent_test_run"]
+                   "events_out_of_order", "events_outside_session", "inconsistent_test_run",
+                   "insufficient_evidence"]
+Status = Literal["scored", "insufficient_evidence"]
 Mode = Literal["offline", "llm"]
 
 
@@ -81,7 +84,9 @@ class DimensionResult:
 
     ``breakdown`` maps method name to that method's own 0-100 score. ``spread`` is
     max - min over the methods (None with fewer than two), and ``agrees`` says whether
-    it stayed within the rubric's disagreement threshold.
+    it stayed within the rubric's disagreement threshold. ``status`` is
+    "insufficient_evidence" when confidence is too low to decide on; ``missing``
+    says what had no evidence ("tests: no test run (no credit)").
     """
 
     name: str
@@ -92,12 +97,22 @@ class DimensionResult:
     evidence: tuple[Evidence, ...]
     spread: float | None = None
     agrees: bool = True
+    status: Status = "scored"
+    missing: tuple[str, ...] = ()
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The methods that produced the score, in order."""
+        return tuple(self.breakdown)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "score": round(self.score, 2),
             "confidence": round(self.confidence, 3),
+            "status": self.status,
+            "methods": list(self.methods),
+            "missing": list(self.missing),
             "weight": self.weight,
             "breakdown": {name: round(value, 2) for name, value in self.breakdown.items()},
             "agreement": {

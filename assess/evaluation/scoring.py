@@ -5,8 +5,9 @@ clarity, documentation) always run; the LLM review is one more method per
 dimension when a review is given. Nothing here reads who the candidate is.
 
 Flags:
-* ``low_evidence``: fewer than MIN_EVENTS events or MIN_TEST_RUNS test runs, or a
-  dimension no method could score;
+* ``low_evidence``: fewer than MIN_EVENTS events or MIN_TEST_RUNS test runs;
+* ``insufficient_evidence``: a dimension's confidence is too low to decide on; the
+  reason and the dimension's ``missing`` say what had no evidence;
 * ``methods_disagree``: a dimension's methods spread more than the rubric allows;
 * ``offline_mode``: no LLM review (deterministic methods only);
 * ``llm_method_dropped``: a review was given but a dimension's part was missing or
@@ -17,11 +18,13 @@ Flags:
   left out of scoring;
 * ``inconsistent_test_run``: test runs whose counts do not add up, left out.
 Each of these names the events. ``needs_review`` is set by ``methods_disagree``,
-session-wide ``low_evidence`` and the three recording flags above.
+``insufficient_evidence``, session-wide ``low_evidence`` and the three recording flags.
+The overall score is the rubric-weighted sum of the four dimensions, always.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 
 from assess.codetext import code_identifiers
@@ -32,7 +35,7 @@ from assess.evaluation.communication import score_communication
 from assess.evaluation.evidence import redact_evidence
 from assess.evaluation.inputs import InterviewSignals, LLMReview, StaticReport
 from assess.evaluation.llm import llm_method
-from assess.evaluation.methods import DimensionDraft
+from assess.evaluation.methods import DimensionDraft, Missing, clamp
 from assess.evaluation.problem_solving import score_problem_solving
 from assess.evaluation.result import DimensionResult, Evaluation, Flag, FlagCode
 from assess.evaluation.rubric import DEFAULT_RUBRIC, DIMENSIONS, Rubric
@@ -66,13 +69,15 @@ def score_session(
     """
     view = SessionView.from_recording(recording)
     drafts = [score_code_quality(view, static), score_problem_solving(view, signals),
-              score_ai_collaboration(view, signals), score_communication(view)]
+              score_ai_collaboration(view), score_communication(view)]
     flags = _evidence_flags(view)
     online = bool(llm)
     if llm:
         drafts = [_with_llm(draft, llm.get(draft.name), view) for draft in drafts]
     else:
         flags.append(Flag("offline_mode", "no LLM review; deterministic methods only"))
+        drafts = [d.with_missing(Missing("llm", "no LLM review (offline)", False))
+                  for d in drafts]
     scrubber = Scrubber.build(redact, code_identifiers((f.path, f.content) for f in view.files))
     results: list[DimensionResult] = []
     for draft in sorted(drafts, key=lambda d: DIMENSIONS.index(d.name)):
@@ -97,7 +102,8 @@ def _with_llm(draft: DimensionDraft, review: LLMReview | None,
     return draft.with_method(method)
 
 
-_RECORDING_FLAGS = ("events_out_of_order", "events_outside_session", "inconsistent_test_run")
+_REVIEW_FLAGS = ("methods_disagree", "insufficient_evidence", "events_out_of_order",
+                 "events_outside_session", "inconsistent_test_run")
 _MAX_NAMED_EVENTS = 5
 
 
@@ -135,20 +141,18 @@ def _evidence_flags(view: SessionView) -> list[Flag]:
 
 def _redacted(result: DimensionResult, scrubber: Scrubber) -> DimensionResult:
     """The result with personal data scrubbed from its evidence texts (code kept as is)."""
-    evidence = redact_evidence(result.evidence, scrubber)
-    return DimensionResult(result.name, result.weight, result.score, result.confidence,
-                           result.breakdown, evidence, result.spread, result.agrees)
+    return dataclasses.replace(result, evidence=redact_evidence(result.evidence, scrubber))
 
 
 def _evaluation(view: SessionView, rubric: Rubric, results: list[DimensionResult],
                 flags: list[Flag], model: str | None) -> Evaluation:
     methods = tuple(dict.fromkeys(m for r in results for m in r.breakdown))
-    needs_review = any(f.code == "methods_disagree" or f.code in _RECORDING_FLAGS
+    needs_review = any(f.code in _REVIEW_FLAGS
                        or (f.code == "low_evidence" and f.dimension is None) for f in flags)
     return Evaluation(
         session_id=view.session_id, rubric_version=rubric.version,
-        overall_score=sum(r.weight * r.score for r in results),
-        overall_confidence=sum(r.weight * r.confidence for r in results),
+        overall_score=clamp(sum(r.weight * r.score for r in results)),
+        overall_confidence=clamp(sum(r.weight * r.confidence for r in results), 0.0, 1.0),
         dimensions=tuple(results), flags=tuple(flags), methods=methods,
         needs_review=needs_review, model=model or "offline",
         mode="offline" if model is None else "llm")

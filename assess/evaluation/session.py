@@ -15,14 +15,16 @@ add up (negative, or passed + failed above total) is never scored: it is listed 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from assess.evaluation.errors import EvaluationError, SessionNotComplete
 from assess.recording import OrderReport, RecordedEvent, in_event_order
 
-__all__ = ["AiTurn", "CodeChange", "CodeFile", "SessionView", "TestRunFact", "final_code"]
+__all__ = ["AiTurn", "CodeChange", "CodeFile", "SessionView", "TestRunFact", "final_code",
+           "per_view"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class TestRunFact:
     total: int
     coverage: float | None
     output: str
+    failing_tests: tuple[str, ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -51,20 +54,22 @@ class TestRunFact:
 
 @dataclass(frozen=True, slots=True)
 class CodeChange:
-    """One ``code-changed`` event: who triggered it (manual, ai, test) and which files."""
+    """One ``code-changed`` event: who triggered it (manual, ai, test) and the files' contents."""
 
     event: RecordedEvent
     trigger: str
     files: tuple[str, ...]
+    contents: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class AiTurn:
-    """One ``ai-interaction``: the candidate's prompt and the files the AI modified."""
+    """One ``ai-interaction``: the candidate's prompt, the reply and the files the AI modified."""
 
     event: RecordedEvent
     message: str
     files_modified: tuple[str, ...]
+    response: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +125,17 @@ class SessionView:
             files=_final_files(events, complete), order=ordered.report,
             rejected_runs=tuple(e for e, run in runs if run is None))
 
+    @property
+    def suite_size(self) -> int:
+        """The most tests any run reported: the size of the whole suite (0 without runs)."""
+        return max((run.total for run in self.test_runs), default=0)
+
+    @property
+    def full_runs(self) -> tuple[TestRunFact, ...]:
+        """Runs of the whole suite; runs of a subset are not comparable with them."""
+        size = self.suite_size
+        return tuple(run for run in self.test_runs if size > 0 and run.total == size)
+
     def seconds(self, event: RecordedEvent) -> float:
         """Seconds from the session start to ``event`` (never negative)."""
         return max(0.0, (event.timestamp - self.start.timestamp).total_seconds())
@@ -127,6 +143,32 @@ class SessionView:
     def event_ids(self) -> frozenset[str]:
         """Ids of every event in the recording, for checking evidence pointers."""
         return frozenset(e.event_id for e in self.events)
+
+
+_T = TypeVar("_T")
+_MEMO_VIEWS = 8
+
+
+def per_view(compute: Callable[[SessionView], _T]) -> Callable[[SessionView], _T]:
+    """Memoise ``compute`` for the last few views, by identity.
+
+    Several scorers derive the same facts (edits, vocabulary, AI authorship) from
+    one view; views hold dicts and are not hashable, so the memo keys on ``id`` and
+    keeps the view itself to rule out a reused id.
+    """
+    memo: OrderedDict[int, tuple[SessionView, _T]] = OrderedDict()
+
+    def cached(view: SessionView) -> _T:
+        hit = memo.get(id(view))
+        if hit is not None and hit[0] is view:
+            return hit[1]
+        value = compute(view)
+        memo[id(view)] = (view, value)
+        while len(memo) > _MEMO_VIEWS:
+            memo.popitem(last=False)
+        return value
+
+    return cached
 
 
 def final_code(recording: Sequence[RecordedEvent]) -> dict[str, str]:
@@ -187,17 +229,19 @@ def _test_run(event: RecordedEvent) -> TestRunFact | None:
     return TestRunFact(
         event=event, passed=passed, failed=failed, total=total,
         coverage=None if coverage is None or not 0 <= coverage <= 100 else coverage,
-        output=_text(data, "output"))
+        output=_text(data, "output"), failing_tests=_strings(data, "failingTests"))
 
 
 def _change(event: RecordedEvent) -> CodeChange:
+    files = _files(event.data, "files")
     return CodeChange(event=event, trigger=_text(event.data, "trigger") or "manual",
-                      files=tuple(_files(event.data, "files")))
+                      files=tuple(files), contents=tuple(files.items()))
 
 
 def _turn(event: RecordedEvent) -> AiTurn:
     return AiTurn(event=event, message=_text(event.data, "candidateMessage"),
-                  files_modified=_strings(event.data, "filesModified"))
+                  files_modified=_strings(event.data, "filesModified"),
+                  response=_text(event.data, "aiResponse"))
 
 
 def _final_files(events: tuple[RecordedEvent, ...],

@@ -29,6 +29,9 @@ def total_length(intervals: list[list[int]]) -> int:
     return sum(end - start for start, end in merge(intervals))
 '''
 
+#: The first attempt: touching intervals are not merged (``<`` where ``<=`` belongs).
+FIRST_DRAFT = GOOD_CODE.replace("start <= merged[-1][1]", "start < merged[-1][1]")
+
 MESSY_CODE = '''import os,sys
 import json
 def f(x):
@@ -104,7 +107,7 @@ def good_session(prompts: tuple[str, ...] = FOCUSED_PROMPTS,
     rec = Recorder(candidate_id=candidate_id)
     rec.start(**start_extra)
     rec.ask(60, prompts[0])
-    rec.edit(120, GOOD_CODE)
+    rec.edit(120, FIRST_DRAFT)
     rec.test(150, passed=6, coverage=70)
     rec.ask(200, prompts[1], files=("solution.py",))
     rec.edit(210, GOOD_CODE, trigger="ai")

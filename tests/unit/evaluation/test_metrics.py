@@ -1,10 +1,9 @@
-"""Generic code metrics and the prompt-quality heuristic."""
+"""Generic code metrics and the AI-dependency curve."""
 
 from __future__ import annotations
 
 import pytest
 
-from assess.evaluation import assess_prompt
 from assess.evaluation.codemetrics import is_code_file, measure
 from assess.evaluation.methods import dependency_score
 from tests.unit.evaluation.sessions import GOOD_CODE, MESSY_CODE
@@ -50,23 +49,6 @@ def test_long_lines_and_file_kinds() -> None:
     metrics = measure("x.go", "x := 1\n" + "y := \"" + "a" * 120 + "\"\n")
     assert metrics.long_lines == 1 and metrics.long_line_ratio == 0.5
     assert is_code_file("main.go") and not is_code_file("README.md")
-
-
-@pytest.mark.parametrize("message, low, high", [
-    ("write it all for me", 1.0, 1.0),
-    ("just give me the full solution", 1.0, 1.0),
-    ("fix", 1.0, 1.0),
-    ("My merge() fails on [[1,4],[4,5]]: expected [[1,5]]. Why does it split them?", 5.0, 5.0),
-    ("How do I sort intervals by start so the loop only compares neighbours?", 2.5, 4.0),
-])
-def test_prompt_quality(message: str, low: float, high: float) -> None:
-    assert low <= assess_prompt(message).score <= high
-
-
-def test_delegation_is_detected() -> None:
-    quality = assess_prompt("Please write the whole program, I need it to pass the tests.")
-    assert quality.delegates and quality.states_goal
-    assert quality.score < assess_prompt("I need merge() to pass test_touching.").score
 
 
 @pytest.mark.parametrize("dependency, score", [

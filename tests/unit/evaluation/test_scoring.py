@@ -19,11 +19,9 @@ from assess.evaluation import (
     final_code,
     score_session,
 )
-from assess.evaluation.prompts import assess_prompt, to_percent
 from assess.recording import RecordedEvent
 from tests.unit.evaluation.sessions import (
     DELEGATING_PROMPTS,
-    FOCUSED_PROMPTS,
     GOOD_CODE,
     MESSY_CODE,
     Recorder,
@@ -39,9 +37,9 @@ def test_passing_documented_code_beats_failing_messy_code_on_code_quality() -> N
     assert good_cq.score > bad_cq.score + 40
     assert good_cq.breakdown["tests"] > bad_cq.breakdown["tests"]
     assert good_cq.breakdown["static"] > bad_cq.breakdown["static"]
-    # tests method: 0.6 * final pass% + 0.2 * coverage + 0.2 * trend (50 + 50 * delta ratio)
-    assert good_cq.breakdown["tests"] == pytest.approx(0.6 * 100 + 0.2 * 92 + 0.2 * 70)
-    assert bad_cq.breakdown["tests"] == pytest.approx((0.6 * 10 + 0.2 * 40) / 0.8)
+    # tests method: 0.8 * last full run's pass% + 0.2 * its coverage (when reported)
+    assert good_cq.breakdown["tests"] == pytest.approx(0.8 * 100 + 0.2 * 92)
+    assert bad_cq.breakdown["tests"] == pytest.approx(10.0)
     assert good.overall_score > bad.overall_score
 
 
@@ -49,12 +47,11 @@ def test_focused_prompts_beat_delegating_prompts_on_ai_collaboration() -> None:
     focused = score_session(good_session())
     delegating = score_session(good_session(prompts=DELEGATING_PROMPTS))
     f_ai, d_ai = focused.dimension("ai_collaboration"), delegating.dimension("ai_collaboration")
-    assert f_ai.score > d_ai.score + 30
-    # same edits and tests, so only the prompt part (45% of the method) differs
-    focused_part = to_percent(sum(assess_prompt(p).score for p in FOCUSED_PROMPTS) / 2)
-    assert f_ai.score - d_ai.score == pytest.approx(0.45 * (focused_part - 0.0))
-    assert [assess_prompt(p).score for p in DELEGATING_PROMPTS] == [1.0, 1.0]
-    assert focused.dimension("communication").score > delegating.dimension("communication").score
+    assert f_ai.score > d_ai.score + 10
+    focus = [e for e in d_ai.evidence if e.description.startswith("Prompt focus")]
+    assert focus and all(e.value == 0.0 for e in focus)  # they name nothing of the session
+    assert (focused.dimension("communication").score
+            > delegating.dimension("communication").score + 10)
     assert focused.dimension("code_quality") == delegating.dimension("code_quality")
 
 
@@ -64,7 +61,7 @@ def test_blind_acceptance_of_ai_changes_lowers_ai_collaboration() -> None:
     rec.ask(10, DELEGATING_PROMPTS[0], files=("solution.py",))
     rec.edit(20, MESSY_CODE, trigger="ai")
     rec.test(30, passed=5)
-    rec.edit(40, MESSY_CODE, trigger="ai")
+    rec.edit(40, MESSY_CODE + "print(f([[1, 2]]))\n", trigger="ai")
     rec.test(50, passed=2)
     rec.complete(600, MESSY_CODE)
     result = score_session(rec.events).dimension("ai_collaboration")
@@ -77,19 +74,26 @@ def test_problem_solving_rewards_progress_and_penalises_regressions() -> None:
     good = score_session(good_session()).dimension("problem_solving")
     bad = score_session(bad_session()).dimension("problem_solving")
     assert good.score > 80 > 30 > bad.score
-    first_pass = [e for e in good.evidence if e.description.startswith("First all-passing")]
+    first_pass = [e for e in good.evidence if e.description.startswith("First run with")]
     assert first_pass[0].value == 240.0  # seconds since session start
 
 
-def test_interview_signals_add_methods() -> None:
+def test_irt_joins_problem_solving_only_when_questions_were_answered() -> None:
     signals = InterviewSignals(theta=1.0, se=0.3, avg_prompt_quality=4.0, ai_dependency=40.0)
-    result = score_session(good_session(), signals=signals)
-    assert set(result.dimension("problem_solving").breakdown) == {"process", "irt"}
-    assert result.dimension("problem_solving").breakdown["irt"] == pytest.approx(
-        100 / (1 + 2.718281828459045 ** -1.7), rel=1e-9)
-    assert result.dimension("ai_collaboration").breakdown["interview_metrics"] == pytest.approx(
-        0.6 * 75 + 0.4 * 100)
-    assert "irt" in result.methods and "interview_metrics" in result.methods
+    unanswered = score_session(good_session(), signals=signals).dimension("problem_solving")
+    assert list(unanswered.breakdown) == ["process"]
+    assert "irt: no question was answered" in unanswered.missing
+    rec = Recorder()
+    rec.events = good_session()
+    complete = rec.events.pop()
+    rec.add("question-answered", 400, questionId="q-2", answer="42", timeSpent=30,
+            isCorrect=True)
+    rec.events.append(complete)
+    answered = score_session(rec.events, signals=signals).dimension("problem_solving")
+    assert set(answered.breakdown) == {"process", "irt"}
+    assert answered.breakdown["irt"] == pytest.approx(100 / (1 + 2.718281828459045 ** -1.7))
+    prior = score_session(rec.events, signals=replace(signals, se=0.95))
+    assert "irt" not in prior.dimension("problem_solving").breakdown
 
 
 def test_static_report_findings_lower_the_static_method() -> None:
@@ -198,10 +202,14 @@ def test_low_evidence_and_offline_flags() -> None:
     assert result.has_flag("low_evidence")
     assert result.needs_review
     for name in DIMENSIONS:
-        assert result.has_flag("low_evidence", name)
+        assert result.has_flag("insufficient_evidence", name)
+        assert result.dimension(name).status == "insufficient_evidence"
         assert result.dimension(name).score == 0.0
         assert result.dimension(name).confidence == 0.0
+        assert result.dimension(name).missing
     assert result.overall_score == 0.0
+    assert "tests: no test run: correctness was never checked (no credit)" in result.dimension(
+        "code_quality").missing
 
 
 def test_final_code_falls_back_to_last_edits() -> None:
@@ -225,7 +233,10 @@ def test_to_dict_is_json_ready_with_the_documented_shape() -> None:
     assert data["sessionId"] == "sess-1" and data["mode"] == "offline"
     assert list(data["dimensions"]) == list(DIMENSIONS)
     quality = data["dimensions"]["code_quality"]
-    assert set(quality) == {"score", "confidence", "weight", "breakdown", "agreement", "evidence"}
+    assert set(quality) == {"score", "confidence", "status", "methods", "missing", "weight",
+                            "breakdown", "agreement", "evidence"}
+    assert quality["methods"] == ["tests", "static"]
+    assert "llm: no LLM review (offline)" in quality["missing"]
     assert quality["weight"] == 0.4
     assert set(quality["evidence"][0]) == {"kind", "description", "timestamp", "eventId",
                                            "eventType", "snippet", "filePath", "line", "value"}
