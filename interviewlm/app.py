@@ -65,9 +65,14 @@ def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust
         logging_config=logging_config(settings.log_level),
         loghandlers=[],
     )
-    for name in parse_agents(agents):
+    names = parse_agents(agents)
+    for name in names:
         # Imported only now, so a worker loads only the agents it runs.
         AGENTS[name].builder()(app, settings)
+    if "evaluation" in names:  # one worker kind exports the DIF gauge, not every one
+        from adapters.dif_metrics import register_dif_timer
+
+        register_dif_timer(app, settings)
     register_pages(app, settings)
     register_admin(app, settings)
     return app

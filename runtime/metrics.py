@@ -18,6 +18,7 @@ __all__ = [
     "CONSUMER_LAG",
     "DB_WRITE_BATCH",
     "DEAD_LETTERS",
+    "DIF_ITEMS",
     "EVALUATIONS",
     "EVALUATION_DURATION",
     "EVENTS_PROCESSED",
@@ -125,6 +126,12 @@ DB_WRITE_BATCH = Histogram(
     buckets=(1, 5, 10, 50, 100, 250, 500, 1000, 2500),
     registry=REGISTRY,
 )
+DIF_ITEMS = Gauge(
+    "interviewlm_dif_items",
+    "Items per ETS DIF class (A, B, C) in the newest stored Mantel-Haenszel DIF run.",
+    ["class"],
+    registry=REGISTRY,
+)
 BUILD_INFO = Info(
     "interviewlm_build",
     "Version of the worker and of the Python runtime.",
@@ -166,5 +173,6 @@ METRIC_NAMES: tuple[str, ...] = (
     "interviewlm_session_theta_count",
     "interviewlm_session_theta_sum",
     "interviewlm_db_write_batch_rows_bucket",
+    "interviewlm_dif_items",
     "interviewlm_build_info",
 )

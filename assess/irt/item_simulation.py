@@ -16,7 +16,9 @@ import numpy.typing as npt
 
 from assess.irt.model import InvalidInput
 
-__all__ = ["ItemTruth", "SimulatedResponses", "random_items", "simulate_responses"]
+__all__ = [
+    "ItemTruth", "SimulatedResponses", "random_items", "shift_for_delta", "simulate_responses",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -50,17 +52,26 @@ def random_items(rng: np.random.Generator, n_items: int, guessing: float = 0.0) 
                      c=np.full(n_items, float(guessing)))
 
 
+def shift_for_delta(delta: float, a: float) -> float:
+    """The b shift (logits) that gives an item with slope ``a`` an ETS MH delta of
+    ``delta`` at every ability: a 2PL shift moves the log-odds by ``a * shift``, and
+    delta = -2.35 log-odds ratio (reference over focal)."""
+    return -delta / (2.35 * a)
+
+
 def simulate_responses(
     rng: np.random.Generator, items: ItemTruth, n_persons: int,
     per_person: int | None = None, *, focal_share: float = 0.0,
-    dif_shift: dict[int, float] | None = None,
+    dif_shift: dict[int, float] | None = None, focal_mean: float = 0.0,
 ) -> SimulatedResponses:
     """Draw abilities and answers. ``per_person`` None: every item; otherwise that many
-    distinct items each. ``dif_shift[i]`` adds to item i's b for the focal group."""
+    distinct items each. ``dif_shift[i]`` adds to item i's b for the focal group;
+    ``focal_mean`` moves the focal group's ability (impact, which is not DIF)."""
     if n_persons < 1 or (per_person is not None and not 1 <= per_person <= items.size):
         raise InvalidInput("need n_persons >= 1 and 1 <= per_person <= number of items")
     theta = rng.normal(0.0, 1.0, n_persons)
     focal = rng.random(n_persons) < focal_share
+    theta = theta + np.where(focal, focal_mean, 0.0)
     shifts = np.zeros(items.size)
     for index, shift in (dif_shift or {}).items():
         shifts[index] = shift

@@ -19,6 +19,7 @@ from typing import Any
 
 from assess.evaluation import InterviewSignals
 from assess.recording import RecordedEvent
+from interviewlm.commands.dif import add_dif_arguments, cmd_dif
 from runtime.settings import Settings, load_settings
 from streams.codec import decode
 from streams.errors import ContractError
@@ -36,9 +37,11 @@ def add_commands(sub: Any) -> None:
                     help="deterministic methods only, even when ANTHROPIC_API_KEY is set")
     ev.set_defaults(handler=cmd_evaluate)
 
-    fair = sub.add_parser("fairness", help="adverse-impact report over stored evaluations")
-    fair.add_argument("action", choices=["report"])
+    fair = sub.add_parser("fairness", help="adverse-impact report over stored evaluations; "
+                          "dif: Mantel-Haenszel DIF per question")
+    fair.add_argument("action", choices=["report", "dif"])
     fair.add_argument("--groups", type=Path, help="CSV with columns candidateId,group")
+    add_dif_arguments(fair)
     fair.add_argument("--threshold", type=float, default=70.0,
                       help="overall score counted as selected (default 70)")
     fair.add_argument("--rubric-version", help="default: RUBRIC_VERSION")
@@ -123,6 +126,8 @@ async def _evaluate(settings: Settings, events: list[dict[str, Any]], *,
 
 
 def cmd_fairness(args: argparse.Namespace) -> int:
+    if args.action == "dif":
+        return cmd_dif(args)
     from assess.fairness import fairness_report, load_group_labels
     from interviewlm.commands.inputs import named, read_text
 
