@@ -11,14 +11,14 @@ from assess.irt import Grid
 from runtime.settings import Settings
 from tables.config import ReducerConfig
 
-__all__ = ["reducer_config"]
+__all__ = ["FIXED_FIELDS", "REDUCER_SETTINGS", "STRUGGLE_SETTINGS", "reducer_config"]
 
 
 def reducer_config(settings: Settings) -> ReducerConfig:
     """Build the reducer's configuration from the worker settings.
 
-    Settings without a counterpart here keep the config's defaults; a setting named
-    in ``_OPTIONAL`` is used when the Settings object defines it.
+    Every name below is a :class:`Settings` field (a test holds that), so each of
+    these thresholds is set by its upper-case environment variable.
     """
     grid = Grid(
         points=settings.irt_grid_points,
@@ -27,25 +27,17 @@ def reducer_config(settings: Settings) -> ReducerConfig:
         prior_mean=settings.irt_prior_mean,
         prior_sd=settings.irt_prior_sd,
     )
-    defaults = StruggleThresholds()
     struggle = StruggleThresholds(
-        **{
-            name: getattr(settings, setting, getattr(defaults, name))
-            for name, setting in _STRUGGLE_SETTINGS.items()
-        }
-    )
-    extra = {name: getattr(settings, name) for name in _OPTIONAL if hasattr(settings, name)}
+        **{name: getattr(settings, setting) for name, setting in STRUGGLE_SETTINGS.items()})
     return ReducerConfig(
         grid=grid,
-        difficulty_change_threshold=settings.difficulty_change_threshold,
-        stable_se_threshold=settings.stable_se_threshold,
         struggle=struggle,
-        **extra,
+        **{name: getattr(settings, setting) for name, setting in REDUCER_SETTINGS.items()},
     )
 
 
-#: StruggleThresholds field -> Settings attribute (existing or proposed).
-_STRUGGLE_SETTINGS = {
+#: StruggleThresholds field -> Settings field.
+STRUGGLE_SETTINGS = {
     "stalled_after_seconds": "stalled_after_seconds",
     "repeated_failure_runs": "repeated_failure_runs",
     "help_requests": "help_requests_to_flag",
@@ -57,10 +49,16 @@ _STRUGGLE_SETTINGS = {
     "slow_response_seconds": "slow_response_seconds",
     "ai_thrashing_chats": "ai_thrashing_chats",
 }
-#: ReducerConfig fields read from Settings under the same name when Settings has them.
-_OPTIONAL = (
-    "default_difficulty",
-    "ai_code_memory",
-    "ai_code_max_lines",
-    "paste_min_lines",
-)
+#: ReducerConfig field -> Settings field. The fields not here are the grid and the
+#: struggle block above, and FIXED_FIELDS: model constants, not operating choices.
+REDUCER_SETTINGS = {
+    "difficulty_change_threshold": "difficulty_change_threshold",
+    "stable_se_threshold": "stable_se_threshold",
+    "default_difficulty": "default_difficulty",
+    "ai_code_memory": "ai_code_memory",
+    "ai_code_max_lines": "ai_code_max_lines",
+    "paste_min_lines": "paste_min_lines",
+}
+#: ReducerConfig fields kept at their defaults: the item bank's discrimination and
+#: guessing used to pick the next level, the 95% band's z, and a memory bound.
+FIXED_FIELDS = ("recommend_a", "recommend_c", "band_z", "max_failing_names")

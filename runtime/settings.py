@@ -79,8 +79,37 @@ class Settings(BaseSettings):
     irt_prior_sd: float = Field(1.0, gt=0)
     difficulty_change_threshold: int = Field(2, ge=1, le=9)
     stable_se_threshold: float = Field(0.3, gt=0)
-    stalled_after_seconds: float = 600.0
-    repeated_failure_runs: int = 3
+    default_difficulty: int = Field(5, ge=1, le=10, description="Level assumed before a "
+                                    "session-started event was seen (1-10 scale).")
+
+    # --- Struggle indicators and AI-code tracking (interview agent) ---------
+    # Defaults are assess.indicators.StruggleThresholds' and tables.config.ReducerConfig's
+    # (tests/unit/tables/test_config.py fails when they part).
+    stalled_after_seconds: float = Field(
+        600.0, gt=0, description="stalled_progress: event-time seconds with no code change "
+        "and no test run gaining passes.")
+    repeated_failure_runs: int = Field(
+        3, ge=1, description="repeated_failure: consecutive runs failing the same tests.")
+    help_requests_to_flag: int = Field(
+        2, ge=1, description="asking_for_help: prompts asking for help or a solution.")
+    short_prompt_words: int = Field(5, ge=1, description="A prompt under this many words "
+                                    "is short.")
+    short_prompts_min: int = Field(2, ge=1, description="short_prompts: prompts seen first.")
+    short_prompt_share: float = Field(
+        0.5, gt=0, le=1, description="short_prompts: share of short prompts (0-1).")
+    high_test_failure_rate: float = Field(
+        0.7, gt=0, le=1, description="high_test_failure_rate: failed / total tests (0-1).")
+    high_test_failure_min_runs: int = Field(
+        3, ge=1, description="high_test_failure_rate: test runs seen first.")
+    slow_response_seconds: float = Field(
+        1800.0, gt=0, description="slow_response_time: mean seconds per answered question.")
+    ai_thrashing_chats: int = Field(
+        5, ge=1, description="ai_thrashing: AI chats in a row without manual progress.")
+    ai_code_memory: int = Field(5, ge=1, description="Recent AI responses whose code lines "
+                                "are remembered (AI-code share of later changes).")
+    ai_code_max_lines: int = Field(64, ge=1, description="Line hashes kept per AI response.")
+    paste_min_lines: int = Field(3, ge=1, description="Consecutive identical non-trivial "
+                                 "lines that count as a paste.")
 
     # --- Notifications -----------------------------------------------------
     smtp_host: str = "localhost"
