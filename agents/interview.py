@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -37,11 +38,12 @@ from agents.session_effects import (
     metrics_for,
 )
 from runtime.logs import get_logger
+from runtime.metrics import PAYLOAD_REPAIRS
 from streams.bullmq import key_verdict
-from streams.codec import decode_normalised
+from streams.codec import Decoded, decode_message
 from streams.errors import ContractError
 from streams.events import AiInteraction, Event, QuestionAnswered
-from streams.topics import TopicNames, dead_letter_topic
+from streams.topics import TopicNames, dead_letter_topic, source_topic
 from tables.reducer import Position, apply
 from tables.state import SessionState, decode_state, encode_state
 
@@ -116,6 +118,19 @@ def event_key(event: Event, msg: RawMessage) -> str:
     return "sha1:" + hashlib.sha1(msg.value, usedforsecurity=False).hexdigest()
 
 
+def _event_row(key: str, msg: RawMessage, event: Event, decoded: Decoded,
+               received: bytes) -> EventRow:
+    """The recording's row; a repaired payload keeps its repairs and the bytes received."""
+    if not decoded.repairs:
+        return EventRow(key, msg.topic, msg.partition, msg.offset, event.data.session_id,
+                        event.type, event.data.timestamp, decoded.payload)
+    for repair in decoded.repairs:
+        PAYLOAD_REPAIRS.labels(source_topic(msg.topic), repair.kind).inc()
+    repairs = json.dumps([r.as_json() for r in decoded.repairs])
+    return EventRow(key, msg.topic, msg.partition, msg.offset, event.data.session_id,
+                    event.type, event.data.timestamp, decoded.payload, repairs, received)
+
+
 class InterviewProcessor:
     """Folds batches of interview events into session state and storage."""
 
@@ -153,13 +168,14 @@ class InterviewProcessor:
 
     async def _one(self, msg: RawMessage, work: _Work) -> None:
         try:
-            event, body = decode_normalised(msg.value, topic=self.names.base(msg.topic),
-                                            max_bytes=self.max_bytes, headers=msg.headers)
+            decoded = decode_message(msg.value, topic=self.names.base(msg.topic),
+                                     max_bytes=self.max_bytes, headers=msg.headers)
         except ContractError as exc:
             self._dead(work, msg, exc.reason, exc, exc.event_type or "unknown")
             return
-        if body is not msg.value:  # a BullMQ shape: from here on, its envelope
-            msg = dataclasses.replace(msg, value=body)
+        event, received = decoded.event, msg.value
+        if decoded.body is not msg.value:  # a BullMQ shape: from here on, its envelope
+            msg = dataclasses.replace(msg, value=decoded.body)
         session_id = event.data.session_id
         if msg.key != session_id.encode() and not self._keyed(msg, event, work):
             return
@@ -167,7 +183,7 @@ class InterviewProcessor:
             await self._prefetch_items(event, work)
             key = event_key(event, msg)
             event = await self._classified(event, msg, key, work)
-            self._reduce(msg, event, key, work)
+            self._reduce(msg, event, key, work, _event_row(key, msg, event, decoded, received))
         except (ValueError, TransientError) as exc:  # rejected input, or retries exhausted
             reason = "retries_exhausted" if isinstance(exc, TransientError) else "rejected"
             self._dead(work, msg, reason, exc, event.type)
@@ -222,12 +238,11 @@ class InterviewProcessor:
         return event.model_copy(update={"data": event.data.model_copy(
             update={"prompt_quality": quality})})
 
-    def _reduce(self, msg: RawMessage, event: Event, key: str, work: _Work) -> None:
+    def _reduce(self, msg: RawMessage, event: Event, key: str, work: _Work,
+                row: EventRow) -> None:
         session_id = event.data.session_id
         state = self._state(work, session_id)
-        work.writes.events.append(EventRow(key, msg.topic, msg.partition, msg.offset,
-                                           session_id, event.type, event.data.timestamp,
-                                           msg.value.decode()))
+        work.writes.events.append(row)
         if state is not None and state.seen(key):
             work.result.count(event.type, "duplicate")
             return

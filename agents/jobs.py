@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from adapters.db.failed_jobs import FailedJob
 from agents.interview import BatchResult
 from agents.lanes import run_in_lanes
-from agents.messages import DeadLetter, OutMessage, RawMessage
+from agents.messages import DeadLetter, OutMessage, RawMessage, safe_text
 from agents.retry import RetryPolicy
 from runtime.errors import TransientError
 from runtime.logs import get_logger
@@ -128,7 +128,7 @@ class JobRunner:
             ("x-attempt", str(attempt + 1).encode()),
             ("x-due-at", f"{due:.3f}".encode()),
             ("x-origin", origin_of(msg).encode()),
-            ("x-last-error", f"{type(exc).__name__}: {exc}"[:500].encode()),
+            ("x-last-error", safe_text(f"{type(exc).__name__}: {exc}"[:500]).encode()),
         )
         topic = self.names(retry_topic(self._base_topic(msg)))
         result.out.append(OutMessage(topic, msg.key, msg.value, headers))

@@ -8,11 +8,20 @@ from datetime import UTC, datetime
 
 from adapters.db.failed_jobs import FailedJob
 
-__all__ = ["DeadLetter", "OutMessage", "RawMessage", "dead_letter_headers"]
+__all__ = ["DeadLetter", "OutMessage", "RawMessage", "dead_letter_headers", "safe_text"]
 
 #: A dead letter keeps at most this much of the original payload (the broker's
 #: default message limit is 1 MiB); a larger one is cut and says so in a header.
 DLQ_MAX_PAYLOAD = 900_000
+
+
+def safe_text(text: str) -> str:
+    """``text`` with NULs and lone surrogates escaped (``\\x00``, ``\\ud800``).
+
+    Error messages and traces can quote input; this keeps them storable in a ``text``
+    column and encodable in a Kafka header, so recording a failure never fails.
+    """
+    return text.replace("\x00", "\\x00").encode("utf-8", "backslashreplace").decode()
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +74,8 @@ class DeadLetter:
                        attempts: int = 1, with_trace: bool = False) -> DeadLetter:
         trace = "".join(traceback.format_exception(exc)) if with_trace else ""
         text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        return cls(message, worker, reason, type(exc).__name__, text[:4000], trace[:20000],
-                   attempts)
+        return cls(message, worker, reason, type(exc).__name__, safe_text(text[:4000]),
+                   safe_text(trace[:20000]), attempts)
 
     def failed_job(self) -> FailedJob:
         m = self.message

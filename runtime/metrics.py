@@ -27,6 +27,7 @@ __all__ = [
     "LLM_TOKENS",
     "METRIC_NAMES",
     "NOTIFICATIONS",
+    "PAYLOAD_REPAIRS",
     "PROCESSING_DURATION",
     "REGISTRY",
     "RETRIES",
@@ -109,6 +110,13 @@ NOTIFICATIONS = Counter(
     ["channel", "outcome"],
     registry=REGISTRY,
 )
+PAYLOAD_REPAIRS = Counter(
+    "interviewlm_payload_repairs_total",
+    "Recording text fields stored with NULs or lone surrogates replaced by U+FFFD, by"
+    " source topic and kind (nul, lone_surrogate); the original bytes are kept too.",
+    ["topic", "kind"],
+    registry=REGISTRY,
+)
 ACTIVE_SESSIONS = Gauge(
     "interviewlm_active_sessions",
     "Sessions started and not yet completed, as seen by this worker's partitions.",
@@ -168,6 +176,7 @@ METRIC_NAMES: tuple[str, ...] = (
     "interviewlm_llm_tokens_total",
     "interviewlm_llm_cost_dollars_total",
     "interviewlm_notifications_total",
+    "interviewlm_payload_repairs_total",
     "interviewlm_active_sessions",
     "interviewlm_session_theta_bucket",
     "interviewlm_session_theta_count",

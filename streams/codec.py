@@ -1,20 +1,53 @@
-"""JSON codec for the wire contract, with a size limit and precise errors."""
+"""JSON codec for the wire contract, with a size limit and precise errors.
+
+Decoding also refuses (or, in the recording's text, repairs) every value
+PostgreSQL would refuse later (:mod:`streams.storable`), so a message that
+decodes can always be stored.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import ValidationError
 
 from streams.bullmq import Headers, normalise
-from streams.errors import InvalidEvent, MalformedMessage, MessageTooLarge, UnknownEventType
+from streams.errors import (
+    InvalidEvent,
+    MalformedMessage,
+    MessageTooLarge,
+    UnknownEventType,
+    UnstorableValue,
+)
 from streams.events import EVENT_MODELS, Event
+from streams.storable import Repair, parse, repair_text
 from streams.topics import TOPIC_EVENT_TYPES
 
-__all__ = ["DEFAULT_MAX_BYTES", "decode", "decode_normalised", "encode", "session_key"]
+__all__ = ["DEFAULT_MAX_BYTES", "Decoded", "decode", "decode_message", "decode_normalised",
+           "encode", "session_key"]
 
 DEFAULT_MAX_BYTES = 1_000_000
+#: Pydantic error types that mean "valid, but not storable" (reason ``unstorable``).
+_UNSTORABLE_ERRORS = frozenset({"timestamp_out_of_range", "id_too_long"})
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A decoded message, as an envelope, and the JSON text to store for it.
+
+    ``body`` is the message itself when it was an envelope (the same object), else its
+    normalised envelope as JSON (see :func:`decode_normalised`); text repairs are not
+    applied to it, so a re-published message is the one received. ``payload`` is what
+    the recording stores: the message text as received unless it was normalised or
+    repaired, then the (repaired) envelope; ``repairs`` says which fields changed.
+    """
+
+    event: Event
+    body: bytes
+    payload: str
+    repairs: tuple[Repair, ...] = ()
 
 
 def decode(raw: bytes, *, topic: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -25,7 +58,7 @@ def decode(raw: bytes, *, topic: str | None = None, max_bytes: int = DEFAULT_MAX
     shapes (a job, or ``data`` with a ``type`` header) are normalised to the
     envelope first (:func:`streams.bullmq.normalise`).
     """
-    return decode_normalised(raw, topic=topic, max_bytes=max_bytes, headers=headers)[0]
+    return decode_message(raw, topic=topic, max_bytes=max_bytes, headers=headers).event
 
 
 def decode_normalised(raw: bytes, *, topic: str | None = None,
@@ -34,15 +67,35 @@ def decode_normalised(raw: bytes, *, topic: str | None = None,
     """:func:`decode`, plus the message as an envelope: ``raw`` itself when it already
     was one, else the normalised envelope as JSON (what is stored and re-published, so
     a retried or re-keyed job no longer depends on its original headers)."""
+    decoded = decode_message(raw, topic=topic, max_bytes=max_bytes, headers=headers)
+    return decoded.event, decoded.body
+
+
+def decode_message(raw: bytes, *, topic: str | None = None,
+                   max_bytes: int = DEFAULT_MAX_BYTES, headers: Headers = ()) -> Decoded:
+    """:func:`decode_normalised`, also giving the JSON text to store and any repairs."""
     if len(raw) > max_bytes:
         raise MessageTooLarge(f"message is {len(raw)} bytes, over the {max_bytes}-byte limit")
-    obj = _parse_json(raw)
+    obj, text = parse(raw)
     envelope = normalise(obj, headers)
-    event = _validate(envelope, topic)
-    return event, raw if envelope is obj else json.dumps(envelope).encode()
+    normalised = envelope is not obj
+    event_type = _checked_type(envelope, topic)
+    body = json.dumps(envelope).encode() if normalised else raw
+    try:
+        # A normalised envelope holds values the text never showed (headers, a job's
+        # data string parsed apart): check all of it.
+        repairs = repair_text(envelope, None if normalised else text, event_type)
+    except UnstorableValue as exc:
+        exc.event_type = event_type
+        raise
+    event = _validate(envelope, event_type)
+    if normalised or repairs:
+        text = json.dumps(envelope, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return Decoded(event, body, text, repairs)
 
 
-def _validate(obj: dict[str, Any], topic: str | None) -> Event:
+def _checked_type(obj: dict[str, Any], topic: str | None) -> str:
+    """The event type, known and carried by ``topic``, with ``data`` an object."""
     event_type = obj.get("type")
     if not isinstance(event_type, str):
         raise MalformedMessage('"type" must be a string naming the event type (or send a '
@@ -54,34 +107,28 @@ def _validate(obj: dict[str, Any], topic: str | None) -> Event:
         raise UnknownEventType(f"unknown event type {event_type!r}{where}", event_type=event_type)
     if not isinstance(obj.get("data"), dict):
         raise MalformedMessage('"data" must be a JSON object', event_type=event_type)
+    return event_type
+
+
+def _validate(obj: dict[str, Any], event_type: str) -> Event:
     try:
-        return cast(Event, model.model_validate(obj))
+        return cast(Event, EVENT_MODELS[event_type].model_validate(obj))
     except ValidationError as exc:
         raise _invalid(exc, event_type) from None
-
-
-def _parse_json(raw: bytes) -> dict[str, Any]:
-    try:
-        obj = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedMessage(f"not valid UTF-8 JSON: {exc}") from None
-    except RecursionError:
-        raise MalformedMessage("JSON nested too deeply") from None
-    if not isinstance(obj, dict):
-        raise MalformedMessage('message must be a JSON object {"type", "data"} (or a BullMQ '
-                               'job {"name", "data", "opts"})')
-    return obj
 
 
 def _invalid(exc: ValidationError, event_type: str) -> InvalidEvent:
     """Turn pydantic's errors into one message naming each failing field."""
     parts: list[str] = []
     fields: list[str] = []
+    unstorable = False
     for err in exc.errors(include_url=False):
         field = ".".join(str(p) for p in err["loc"])
         fields.append(field)
         parts.append(f"{field}: {err['msg']}")
-    return InvalidEvent(
+        unstorable = unstorable or err["type"] in _UNSTORABLE_ERRORS
+    kind = UnstorableValue if unstorable else InvalidEvent
+    return kind(
         f"invalid {event_type} event: " + "; ".join(parts),
         event_type=event_type,
         fields=tuple(fields),

@@ -7,6 +7,8 @@ Exception tree::
     ├── MalformedMessage          not UTF-8 JSON, or not a {"type", "data"} object
     ├── UnknownEventType          "type" names no event this topic carries
     └── InvalidEvent              a field is missing or has the wrong type/value
+        └── UnstorableValue       a value PostgreSQL would refuse (NUL, lone surrogate,
+                                  NaN/Infinity, a timestamp outside the accepted window)
 
 Every error has a short machine ``reason`` (used as a metric label and stored
 with the dead letter) and a human message that names the failing field.
@@ -20,6 +22,7 @@ __all__ = [
     "MalformedMessage",
     "MessageTooLarge",
     "UnknownEventType",
+    "UnstorableValue",
 ]
 
 
@@ -54,3 +57,10 @@ class InvalidEvent(ContractError):
     ) -> None:
         super().__init__(message, event_type=event_type)
         self.fields = fields
+
+
+class UnstorableValue(InvalidEvent):
+    """Valid JSON, but a value the database cannot store: rejected at decode, so it
+    never reaches (and fails) a batch write. See :mod:`streams.storable`."""
+
+    reason = "unstorable"

@@ -5,18 +5,26 @@ with camelCase fields (see ``shared/spec/events.md``). Field types are strict: a
 string is never coerced into an int. Unknown fields inside ``data`` are ignored
 so the platform can add fields without dead-lettering traffic; fields that are
 ours (``eventId``, item parameters, confidence bands) are optional on input.
+
+Every value must also be one PostgreSQL and our arithmetic accept
+(:mod:`streams.storable` catches text and numbers while parsing): timestamps carry
+a timezone and lie in [:data:`TIMESTAMP_MIN`, :data:`TIMESTAMP_MAX`); counts and
+durations have generous upper bounds so sums and ratios stay finite.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
+from pydantic_core import PydanticCustomError
 
 __all__ = [
     "EVENT_MODELS",
+    "TIMESTAMP_MAX",
+    "TIMESTAMP_MIN",
     "AdjustDifficulty",
     "AiInteraction",
     "Analyze",
@@ -37,7 +45,38 @@ __all__ = [
     "TestRun",
 ]
 
-Timestamp = Annotated[datetime, Field(strict=False, description="ISO-8601 instant")]
+#: The accepted window for every timestamp (the upper bound excluded). Both ends are far
+#: from what ``timestamptz`` and Python's ``datetime`` hold (years 1 to 9999 in UTC:
+#: ``9999-12-31T23:59:59-12:00`` is year 10000 in UTC, ``0001-01-01T00:00:00+14:00`` is
+#: year 0), so converting, storing and adding session durations never overflow, and far
+#: from any real interview, so no honest clock is refused.
+TIMESTAMP_MIN = datetime(1970, 1, 1, tzinfo=UTC)
+TIMESTAMP_MAX = datetime(2200, 1, 1, tzinfo=UTC)
+#: Upper bound on counts (tests in a run) and on durations in seconds (about 31 years):
+#: no real value comes near, and sums over a session stay exact and finite.
+MAX_COUNT = 1_000_000_000
+MAX_SECONDS = 1e9
+
+
+def _bounded_instant(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise PydanticCustomError("timestamp_naive",
+                                  "timestamp must carry a timezone (e.g. a trailing Z)")
+    if not TIMESTAMP_MIN <= value < TIMESTAMP_MAX:
+        raise PydanticCustomError(
+            "timestamp_out_of_range",
+            "timestamp out of range: must lie from {low} up to {high} (UTC)",
+            {"low": TIMESTAMP_MIN.isoformat(), "high": TIMESTAMP_MAX.isoformat()})
+    return value
+
+
+Timestamp = Annotated[datetime, Field(
+    strict=False, description="ISO-8601 instant with a timezone, from "
+    "1970-01-01T00:00:00Z up to (not including) 2200-01-01T00:00:00Z"),
+    AfterValidator(_bounded_instant)]
+Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, strict=False, allow_inf_nan=False,
+                                 description="Seconds (at most 1e9)")]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Difficulty = Annotated[int, Field(ge=1, le=10, description="Difficulty level 1-10")]
 NonEmpty = Annotated[str, Field(min_length=1, max_length=512)]
 
@@ -57,13 +96,6 @@ class EventData(_Model):
 
     session_id: NonEmpty
     timestamp: Timestamp
-
-    @field_validator("timestamp")
-    @classmethod
-    def _timezone_aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("timestamp must carry a timezone (e.g. a trailing Z)")
-        return value
 
 
 class ItemParamsIn(_Model):
@@ -94,9 +126,9 @@ class TestRunData(EventData):
     """Counts of one test run; passed + failed never exceeds total (the rest were skipped)."""
 
     __test__ = False  # not a pytest test class
-    passed: int = Field(ge=0)
-    failed: int = Field(ge=0)
-    total: int = Field(ge=0)
+    passed: Count
+    failed: Count
+    total: Count
     coverage: float | None = Field(None, ge=0, le=100, allow_inf_nan=False)
     output: str = ""
     question_id: str | None = None
@@ -114,7 +146,7 @@ class TestRunData(EventData):
 class QuestionAnsweredData(EventData):
     question_id: NonEmpty
     answer: str
-    time_spent: float = Field(ge=0, strict=False, allow_inf_nan=False)
+    time_spent: Seconds
     is_correct: bool | None = None
     item_params: ItemParamsIn | None = None
 
@@ -129,7 +161,7 @@ class SessionStartedData(EventData):
 class SessionCompleteData(EventData):
     candidate_id: NonEmpty
     question_id: NonEmpty
-    duration: float = Field(ge=0, strict=False, allow_inf_nan=False)
+    duration: Seconds
     final_code: dict[str, str] = Field(default_factory=dict)
 
 

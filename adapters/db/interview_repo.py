@@ -40,7 +40,10 @@ class EventRow:
     session_id: str
     event_type: str
     event_ts: datetime
-    payload: str  # the event's JSON, as received
+    payload: str  # the event's JSON, as received (or with its text repaired)
+    #: Only for a repaired payload: the repairs as JSON, and the bytes as received.
+    repairs: str | None = None
+    received: bytes | None = None
 
 
 @dataclass
@@ -99,15 +102,17 @@ async def _insert_events(conn: asyncpg.Connection, rows: list[EventRow]) -> None
     # unnest() sends the whole batch as arrays: one statement, one round trip.
     await conn.execute(
         "INSERT INTO internal.session_events"
-        " (event_key, topic, partition, \"offset\", session_id, event_type, event_ts, payload)"
-        " SELECT k, t, p, o, s, e, ts, pl::jsonb FROM unnest($1::text[],"
+        " (event_key, topic, partition, \"offset\", session_id, event_type, event_ts, payload,"
+        " repairs, received)"
+        " SELECT k, t, p, o, s, e, ts, pl::jsonb, rp::jsonb, rc FROM unnest($1::text[],"
         " $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[],"
-        " $8::text[]) AS u(k, t, p, o, s, e, ts, pl)"
+        " $8::text[], $9::text[], $10::bytea[]) AS u(k, t, p, o, s, e, ts, pl, rp, rc)"
         " ON CONFLICT DO NOTHING",
         [r.event_key for r in rows], [r.topic for r in rows],
         [r.partition for r in rows], [r.offset for r in rows],
         [r.session_id for r in rows], [r.event_type for r in rows],
         [r.event_ts for r in rows], [r.payload for r in rows],
+        [r.repairs for r in rows], [r.received for r in rows],
     )
 
 
