@@ -20,7 +20,7 @@ from typing import Any
 import faust
 
 from adapters.db.evaluations_repo import EvaluationsRepo
-from adapters.db.failed_jobs import FailedJob, FailedJobStore
+from adapters.db.failed_jobs import failed_job_recorder
 from adapters.db.migrate import migrate
 from adapters.db.pool import Pool, create_pool
 from adapters.llm import LLMClient
@@ -81,10 +81,7 @@ class _Resources:
         handler = EvaluationHandler(built.evaluator, self.settings.topics,
                                     asyncio.Semaphore(self.settings.evaluation_concurrency))
 
-        async def record_failed(jobs: list[FailedJob]) -> None:
-            async with built.pool.acquire() as conn:
-                await FailedJobStore(conn).record(jobs)
-
+        record_failed = failed_job_recorder(built.pool)
         return JobRunner(worker=WORKER, handler=handler, policy=EVALUATION_POLICY,
                          send=outbox.send, record_failed=record_failed,
                          names=self.settings.topics, lanes=self.settings.evaluation_concurrency,

@@ -19,7 +19,7 @@ from typing import Any
 import faust
 
 from adapters.db.deliveries_repo import DeliveriesRepo
-from adapters.db.failed_jobs import FailedJob, FailedJobStore
+from adapters.db.failed_jobs import failed_job_recorder
 from adapters.db.migrate import migrate
 from adapters.db.pool import Pool, create_pool
 from adapters.notify import HttpSession, build_senders, open_http_session
@@ -66,10 +66,7 @@ class _Resources:
         senders = build_senders(settings, session=http)
         handler = NotificationHandler(settings, senders, DeliveriesRepo(pool))
 
-        async def record_failed(jobs: list[FailedJob]) -> None:
-            async with pool.acquire() as conn:
-                await FailedJobStore(conn).record(jobs)
-
+        record_failed = failed_job_recorder(pool)
         policy = notification_policy(settings)
         runner = JobRunner(worker=WORKER, handler=handler, policy=policy, send=outbox.send,
                            record_failed=record_failed, names=settings.topics,

@@ -19,17 +19,19 @@ their upserts are no-ops.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
-import hashlib
-import json
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from adapters.db.errors import WriteRefused
 from adapters.db.failed_jobs import FailedJob
 from adapters.db.interview_repo import EventRow, InterviewWrites
+from agents.isolate import store_isolating_refused
 from agents.lanes import run_in_lanes
-from agents.messages import DeadLetter, OutMessage, RawMessage
+from agents.messages import BatchResult, DeadLetter, OutMessage, RawMessage
+from agents.recording import event_key, event_row
 from agents.retry import DEFAULT_POLICY, RetryPolicy, TransientError
 from agents.session_effects import (
     effect_rows,
@@ -38,12 +40,11 @@ from agents.session_effects import (
     metrics_for,
 )
 from runtime.logs import get_logger
-from runtime.metrics import PAYLOAD_REPAIRS
 from streams.bullmq import key_verdict
-from streams.codec import Decoded, decode_message
+from streams.codec import decode_message
 from streams.errors import ContractError
 from streams.events import AiInteraction, Event, QuestionAnswered
-from streams.topics import TopicNames, dead_letter_topic, source_topic
+from streams.topics import TopicNames, dead_letter_topic
 from tables.reducer import Position, apply
 from tables.state import SessionState, decode_state, encode_state
 
@@ -90,45 +91,12 @@ Sender = Callable[[OutMessage], Awaitable[None]]
 
 
 @dataclass
-class BatchResult:
-    """What one batch did, for metrics and tests."""
-
-    outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
-    dead_letters: list[DeadLetter] = field(default_factory=list)
-    out: list[OutMessage] = field(default_factory=list)
-
-    def count(self, event_type: str, outcome: str) -> None:
-        key = (event_type, outcome)
-        self.outcomes[key] = self.outcomes.get(key, 0) + 1
-
-
-@dataclass
 class _Work:
     states: dict[str, SessionState] = field(default_factory=dict)
     partitions: dict[str, int] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)
     writes: InterviewWrites = field(default_factory=InterviewWrites)
     result: BatchResult = field(default_factory=BatchResult)
-
-
-def event_key(event: Event, msg: RawMessage) -> str:
-    """The producer's ``eventId`` when given, else a digest of the message bytes."""
-    if event.event_id:
-        return f"id:{event.event_id}"
-    return "sha1:" + hashlib.sha1(msg.value, usedforsecurity=False).hexdigest()
-
-
-def _event_row(key: str, msg: RawMessage, event: Event, decoded: Decoded,
-               received: bytes) -> EventRow:
-    """The recording's row; a repaired payload keeps its repairs and the bytes received."""
-    if not decoded.repairs:
-        return EventRow(key, msg.topic, msg.partition, msg.offset, event.data.session_id,
-                        event.type, event.data.timestamp, decoded.payload)
-    for repair in decoded.repairs:
-        PAYLOAD_REPAIRS.labels(source_topic(msg.topic), repair.kind).inc()
-    repairs = json.dumps([r.as_json() for r in decoded.repairs])
-    return EventRow(key, msg.topic, msg.partition, msg.offset, event.data.session_id,
-                    event.type, event.data.timestamp, decoded.payload, repairs, received)
 
 
 class InterviewProcessor:
@@ -149,6 +117,35 @@ class InterviewProcessor:
         self.bank: VersionedItemSource | None = items if hasattr(items, "at") else None  # type: ignore[assignment]
 
     async def process_batch(self, messages: Sequence[RawMessage]) -> BatchResult:
+        """Process and store a batch; messages whose rows PostgreSQL refuses are
+        isolated (:mod:`agents.isolate`) and dead-lettered, the rest is stored."""
+        results = await store_isolating_refused(messages, self._process_once, self._refused)
+        total = results[0]
+        for result in results[1:]:
+            total.absorb(result)
+        return total
+
+    async def _refused(self, msg: RawMessage, exc: WriteRefused) -> BatchResult:
+        """Dead-letter one message PostgreSQL refused (reason ``db_refused``)."""
+        work = _Work()
+        event_type: str = "unknown"
+        with contextlib.suppress(ContractError):  # it decoded before; be safe anyway
+            event_type = decode_message(msg.value, topic=self.names.base(msg.topic),
+                                        max_bytes=self.max_bytes,
+                                        headers=msg.headers).event.type
+        self._dead(work, msg, "db_refused", exc, event_type)
+        letter = work.result.dead_letters[0]
+        try:
+            await self._store_until_written(InterviewWrites(), [letter.failed_job()])
+        except WriteRefused as again:  # the dead letter still goes to the topic
+            log.error("failed_job_refused", None, topic=msg.topic, partition=msg.partition,
+                      offset=msg.offset, sqlstate=again.sqlstate)
+        work.result.out.append(letter.out_message(dead_letter_topic(msg.topic)))
+        for out in work.result.out:
+            await self.send(out)
+        return work.result
+
+    async def _process_once(self, messages: Sequence[RawMessage]) -> BatchResult:
         work = _Work()
         if self.bank is not None:  # at most one read per TTL; the same version all batch
             await self._until_available(self.bank.refresh, "item_bank_retry", None)
@@ -183,7 +180,7 @@ class InterviewProcessor:
             await self._prefetch_items(event, work)
             key = event_key(event, msg)
             event = await self._classified(event, msg, key, work)
-            self._reduce(msg, event, key, work, _event_row(key, msg, event, decoded, received))
+            self._reduce(msg, event, key, work, event_row(key, msg, event, decoded, received))
         except (ValueError, TransientError) as exc:  # rejected input, or retries exhausted
             reason = "retries_exhausted" if isinstance(exc, TransientError) else "rejected"
             self._dead(work, msg, reason, exc, event.type)

@@ -18,10 +18,11 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from adapters.db.errors import WriteRefused
 from adapters.db.failed_jobs import FailedJob
-from agents.interview import BatchResult
+from agents.isolate import store_isolating_refused
 from agents.lanes import run_in_lanes
-from agents.messages import DeadLetter, OutMessage, RawMessage, safe_text
+from agents.messages import BatchResult, DeadLetter, OutMessage, RawMessage, safe_text
 from agents.retry import RetryPolicy
 from runtime.errors import TransientError
 from runtime.logs import get_logger
@@ -79,13 +80,38 @@ class JobRunner:
         await run_in_lanes(jobs, lambda job: job[1].data.session_id.encode(),
                            lambda job: self._one(*job, result), self.lanes)
         if result.dead_letters:
-            await self.record_failed([d.failed_job() for d in result.dead_letters])
+            await self._record([d.failed_job() for d in result.dead_letters])
         for letter in result.dead_letters:
             base = self._base_topic(letter.message)
             result.out.append(letter.out_message(self.names(dead_letter_topic(base))))
         for out in result.out:
             await self.send(out)
         return result
+
+    async def _record(self, jobs: list[FailedJob]) -> None:
+        """Store dead letters before they are published, waiting out a database outage.
+
+        A row PostgreSQL refuses is isolated, logged and skipped: its message still goes
+        to the dead-letter topic, and one bad row never blocks the others.
+        """
+        async def refused(job: FailedJob, exc: WriteRefused) -> None:
+            get_logger(self.worker).error(
+                "failed_job_refused", None, topic=job.source_topic, partition=job.partition,
+                offset=job.offset, sqlstate=exc.sqlstate)
+
+        attempt = 0
+        while True:
+            try:
+                await store_isolating_refused(
+                    jobs, lambda part: self.record_failed(list(part)), refused)
+                return
+            except TransientError as exc:
+                attempt += 1
+                delay = min(self.policy.delay(attempt), 10.0)
+                get_logger(self.worker).warning("failed_job_write_retry", None, attempt=attempt,
+                                                delay_seconds=delay,
+                                                error_type=type(exc).__name__)
+                await self.sleep(delay)
 
     def _base_topic(self, msg: RawMessage) -> str:
         """``t1.evaluation.retry`` -> ``evaluation`` (the topic the job belongs to)."""

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from adapters.db.failed_jobs import FailedJob
 
-__all__ = ["DeadLetter", "OutMessage", "RawMessage", "dead_letter_headers", "safe_text"]
+__all__ = ["BatchResult", "DeadLetter", "OutMessage", "RawMessage", "dead_letter_headers",
+           "safe_text"]
 
 #: A dead letter keeps at most this much of the original payload (the broker's
 #: default message limit is 1 MiB); a larger one is cut and says so in a header.
@@ -102,3 +103,24 @@ def dead_letter_headers(letter: DeadLetter) -> tuple[tuple[str, bytes], ...]:
     if len(m.value) > DLQ_MAX_PAYLOAD:
         headers.append(("x-dlq-truncated-from", str(len(m.value)).encode()))
     return tuple(headers)
+
+
+@dataclass
+class BatchResult:
+    """What one batch did, for metrics and tests."""
+
+    outcomes: dict[tuple[str, str], int] = field(default_factory=dict)
+    dead_letters: list[DeadLetter] = field(default_factory=list)
+    out: list[OutMessage] = field(default_factory=list)
+
+    def count(self, event_type: str, outcome: str) -> None:
+        key = (event_type, outcome)
+        self.outcomes[key] = self.outcomes.get(key, 0) + 1
+
+    def absorb(self, other: BatchResult) -> BatchResult:
+        """Add ``other``'s counts, dead letters and messages to this result."""
+        for key, n in other.outcomes.items():
+            self.outcomes[key] = self.outcomes.get(key, 0) + n
+        self.dead_letters += other.dead_letters
+        self.out += other.out
+        return self

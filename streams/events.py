@@ -78,7 +78,21 @@ Seconds = Annotated[float, Field(ge=0, le=MAX_SECONDS, strict=False, allow_inf_n
                                  description="Seconds (at most 1e9)")]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 Difficulty = Annotated[int, Field(ge=1, le=10, description="Difficulty level 1-10")]
-NonEmpty = Annotated[str, Field(min_length=1, max_length=512)]
+#: Longest id in UTF-8 bytes. Ids are primary-key columns; two of them side by side
+#: (session id and event key) must fit PostgreSQL's 2,704-byte btree entry.
+MAX_ID_BYTES = 512
+
+
+def _fits_an_index(value: str) -> str:
+    if len(value.encode("utf-8", "surrogatepass")) > MAX_ID_BYTES:
+        raise PydanticCustomError("id_too_long", "must be at most {limit} bytes in UTF-8",
+                                  {"limit": MAX_ID_BYTES})
+    return value
+
+
+NonEmpty = Annotated[str, Field(min_length=1, max_length=MAX_ID_BYTES),
+                     AfterValidator(_fits_an_index)]
+EventId = Annotated[str, Field(max_length=MAX_ID_BYTES), AfterValidator(_fits_an_index)]
 
 
 class _Model(BaseModel):
@@ -222,7 +236,8 @@ class JobOpts(_Model):
 class _Envelope(_Model):
     """``{"type", "data"}`` plus our optional envelope fields."""
 
-    event_id: str | None = Field(None, description="Producer-assigned id (optional)")
+    event_id: EventId | None = Field(None, description="Producer-assigned id (optional, at "
+                                     "most 512 bytes)")
     opts: JobOpts | None = Field(None, description="BullMQ jobId and priority, when the "
                                  "event came as a BullMQ job (optional)")
 

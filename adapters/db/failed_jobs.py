@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import builtins
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 
-__all__ = ["KEEP_NEWEST", "FailedJob", "FailedJobStore"]
+from adapters.db.errors import translate_write_errors
+
+__all__ = ["KEEP_NEWEST", "FailedJob", "FailedJobStore", "failed_job_recorder"]
 
 #: Only the newest rows are kept, as the old queue kept its last 5,000 failures.
 KEEP_NEWEST = 5000
@@ -107,3 +110,15 @@ class FailedJobStore:
 
     async def count(self) -> int:
         return int(await self.db.fetchval("SELECT count(*) FROM internal.failed_jobs"))
+
+
+def failed_job_recorder(pool: asyncpg.Pool) -> Callable[[list[FailedJob]], Awaitable[None]]:
+    """Record dead letters through ``pool``: an outage raises a ``TransientError``, rows
+    PostgreSQL refuses raise :class:`~adapters.db.errors.WriteRefused`."""
+
+    async def record(jobs: list[FailedJob]) -> None:
+        with translate_write_errors("failed-job write"):
+            async with pool.acquire() as conn:
+                await FailedJobStore(conn).record(jobs)
+
+    return record

@@ -16,7 +16,7 @@ from typing import Any
 
 import asyncpg
 
-from adapters.db.errors import unreachable_as_transient
+from adapters.db.errors import translate_write_errors
 from adapters.db.failed_jobs import FailedJob, FailedJobStore
 
 __all__ = ["EventRow", "InterviewWrites", "batch_writer", "write_interview_batch"]
@@ -83,15 +83,16 @@ async def write_interview_batch(conn: asyncpg.Connection, writes: InterviewWrite
 
 def batch_writer(pool: asyncpg.Pool) -> Callable[[InterviewWrites, list[FailedJob]],
                                                   Awaitable[None]]:
-    """The interview agent's write: a batch's rows, then its failed jobs.
+    """The interview agent's write: a batch's rows and its failed jobs, one transaction.
 
-    A lost or refused connection raises :class:`~adapters.db.errors.DatabaseUnreachable`
-    (a ``TransientError``), so the agent waits the outage out without knowing asyncpg.
+    A lost or refused connection raises a ``TransientError``, so the agent waits the
+    outage out; rows PostgreSQL refuses raise :class:`~adapters.db.errors.WriteRefused`,
+    so the agent isolates them (neither needs to know asyncpg).
     """
 
     async def write(writes: InterviewWrites, failed: list[FailedJob]) -> None:
-        with unreachable_as_transient("PostgreSQL write failed"):
-            async with pool.acquire() as conn:
+        with translate_write_errors("PostgreSQL write"):
+            async with pool.acquire() as conn, conn.transaction():
                 await write_interview_batch(conn, writes)
                 await FailedJobStore(conn).record(failed)
 
