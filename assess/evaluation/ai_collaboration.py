@@ -9,7 +9,8 @@ One method, ``interaction``, from four parts (0-100):
   to fake: only a change that makes a failing test pass counts.
 * verification (30%): each AI change (recognised by content, whatever ``trigger``
   says: :mod:`assess.evaluation.aicode`) checked by a full run before the next AI
-  change: improved or all passing 1, unchanged 0.4, a regression or never checked 0.
+  change: improved or all passing 1, unchanged 0.4, a regression or never checked 0;
+  with no earlier full run to compare with, the share of tests it left passing.
 * reliance (20%): the AI-written share of the final code, best at 30-50%
   (:func:`~assess.evaluation.methods.dependency_score`).
 
@@ -137,7 +138,11 @@ def _outcome(before: TestRunFact | None, after: TestRunFact | None,
              change: RecordedEvent) -> tuple[float, str, RecordedEvent]:
     if after is None:
         return 0.0, "AI change never checked by a test run before the next one", change
-    base = before.passed if before is not None else 0
+    if before is None:  # no earlier run to compare with: judged by where it left the tests
+        share = after.passed / after.total
+        return share, (f"AI change checked (no earlier full run): {after.passed}/"
+                       f"{after.total} passing"), after.event
+    base = before.passed
     if after.all_pass or after.passed > base:
         return 1.0, "AI change checked: followed by progress", after.event
     if after.passed < base:

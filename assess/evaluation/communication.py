@@ -7,7 +7,7 @@
   assistant is not a failure to communicate, and documentation still speaks.
 * ``documentation``: per file, the share of functions that need documentation and
   have a note with content (60%) and the share of lines that are such notes, full
-  marks from 10% (40%) (:mod:`assess.evaluation.docs`); files are weighted by their
+  marks from 20% (40%) (:mod:`assess.evaluation.docs`); files are weighted by their
   code lines. Empty, restating and repeated notes count nothing.
 """
 
@@ -31,7 +31,7 @@ from assess.evaluation.session import CodeFile, SessionView
 __all__ = ["documentation_method", "documentation_score", "prompt_clarity_method",
            "score_communication"]
 
-FULL_DENSITY = 0.10  # notes with content per code line for full marks
+FULL_DENSITY = 0.20  # lines of notes with content per code line for full marks
 
 
 def score_communication(view: SessionView) -> DimensionDraft:

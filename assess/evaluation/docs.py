@@ -6,8 +6,8 @@ is read the same way. A note counts only when
 * it has content: at least MIN_CONTENT_BYTES bytes of letters once comment markers
   and quotes are gone (UTF-8 bytes, so every script counts alike); ``#``, an empty docstring,
   ``// ----`` and ``# TODO`` do not;
-* it does not restate the code: fewer than RESTATING of its Latin words are words
-  of the code it sits on (the line below a comment, the line of a trailing comment,
+* it does not restate the code: less than RESTATING of its letters (in UTF-8 bytes)
+  are in words of the code it sits on (the line below a comment, the line of a trailing comment,
   a function's header for its docstring); a docstring "Merge." on ``def merge`` and
   ``# return merged`` above ``return merged`` restate;
 * it is new: the same text (letters only, case-folded) counts once per file.
@@ -73,6 +73,7 @@ def _strip(text: str) -> str:
 
 
 def _words(text: str) -> set[str]:
+    """Latin words of code or prose, split at case changes and underscores, lower-cased."""
     return {w.lower() for w in _WORD.findall(text)}
 
 
@@ -83,8 +84,9 @@ def _verdict(body: str, anchor: str, seen: set[str]) -> str:
     if letters in seen:
         return "repeat"
     seen.add(letters)
-    words = _words(body)
-    if words and len(words & _words(anchor)) >= RESTATING * len(words):
+    code_words = _words(anchor)
+    echoed = sum(len(w) for w in _WORD.findall(body) if w.lower() in code_words)
+    if echoed >= RESTATING * len(letters.encode()):
         return "restates"
     return "content"
 

@@ -11,7 +11,7 @@ output, or code and output it quotes. Nothing here depends on a natural language
   they are. So "the end of the list" never scores for naming ``end``, in any language.
 * context is quoted material: runs of :data:`~assess.evaluation.lexing.SHINGLE`
   tokens that also occur in the session's code or test output.
-* prose is measured in UTF-8 bytes of letters outside references and quotes,
+* prose is measured in UTF-8 bytes of letters outside session names and quotes,
   which counts a Chinese character (3 bytes) about as much as the three or so
   Latin letters it takes to say the same; spaces and punctuation count nothing.
 """
@@ -92,8 +92,8 @@ class PromptReading:
 def read_prompt(text: str, vocabulary: Vocabulary) -> PromptReading:
     """Read a prompt against the session's vocabulary (see the module docstring)."""
     covered = [False] * len(text)
+    quoted_tokens, quoted = _quotes(text, vocabulary, covered)  # names inside quotes are context
     references = _references(text, vocabulary, covered)
-    quoted_tokens, quoted = _quotes(text, vocabulary, covered)
     prose = sum(len(ch.encode()) for ch, used in zip(text, covered, strict=True)
                 if not used and unicodedata.category(ch).startswith("L"))
     return PromptReading(frozenset(references), quoted_tokens, frozenset(quoted), prose)
@@ -104,13 +104,17 @@ def _references(text: str, vocabulary: Vocabulary, covered: list[bool]) -> set[s
     known = vocabulary.names | vocabulary.output_names
     found: set[str] = set()
     for match in _WORDLIKE.finditer(text):
+        if covered[match.start()]:
+            continue
         word = match.group()
         marked = (any(a <= match.start() < b for a, b in ticks)
                   or text[match.end():match.end() + 1] == "(")
-        hits = [c for c in (word, *word.split(".")) if c in vocabulary.files or (
+        parts = (word, *word.split("."))
+        hits = [c for c in parts if c in vocabulary.files or (
             c in known and len(c) >= MIN_NAME and (marked or distinctive(c)))]
-        if hits:
-            found.update(hits)
+        found.update(hits)
+        if hits or any(c in known for c in parts):
+            # a session name is a name, not prose, even where it does not count as a reference
             covered[match.start():match.end()] = [True] * (match.end() - match.start())
     return found
 

@@ -118,14 +118,12 @@ def weighted_mean(parts: Sequence[tuple[float | None, float]]) -> float | None:
 
 
 def dependency_score(dependency: float) -> float:
-    """0-100 score for an AI dependency share (0-100): best at 30-50%, lower at both ends.
+    """0-100 score for the AI-written share of the code (0-100): full up to 50%, 10 at 100%.
 
-    Using no AI at all shows no collaboration (50); handing everything to the AI is
-    worse (10 at 100%), because the interview measures working *with* the assistant.
+    Consulting the assistant and writing the code oneself is not under-reliance (the
+    ideas came from the conversation; a session that never used the assistant has no
+    collaboration method at all). Handing it most of the code is over-reliance: the
+    interview measures working *with* the assistant, not through it.
     """
     d = clamp(dependency)
-    if d < 30.0:
-        return ramp(d, 0.0, 50.0, 30.0, 100.0)
-    if d <= 50.0:
-        return 100.0
-    return ramp(d, 50.0, 100.0, 100.0, 10.0)
+    return 100.0 if d <= 50.0 else ramp(d, 50.0, 100.0, 100.0, 10.0)

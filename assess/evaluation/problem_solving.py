@@ -8,7 +8,9 @@
   runs: more passing or still all passing 1, unchanged 0.3, a regression 0 and one
   more cycle's worth off, 30%); time to the first all-passing full run (100 at the
   start down to 30 at the end, 0 if never, 25%); and verification (the share of
-  edit bursts a full run followed, 15%). Without any full run the method is missing
+  edits a full run checked before the next edit, 15%). Progress that could not be
+  measured (no two full runs with an edit between) is moot when the suite passes in
+  the end and earns nothing when it does not. Without any full run the method is missing
   and counts against the dimension: never testing cannot score better than testing.
 * ``irt`` (from the interview agent): ability theta through a logistic curve
   (theta 0 logits -> 50), reliability 1 - SE^2 (SE in logits against the N(0, 1)
@@ -74,7 +76,8 @@ def process_method(view: SessionView) -> MethodScore | Missing:
         return Missing("process", "no test run: no edit-and-test cycle to read", True)
     size = view.suite_size
     found = cycles(view)
-    progress, evidence = _progress(found)
+    measured, evidence = _progress(found)
+    progress = _unshown_progress(runs, measured)
     solved, solved_evidence = _first_pass(view, runs, size)
     verified = _verified(view)
     reached = 100.0 * runs[-1].passed / size
@@ -83,7 +86,8 @@ def process_method(view: SessionView) -> MethodScore | Missing:
     evidence.append(make_evidence(runs[-1].event, "metric",
                                   "Edit-and-test cycles (edits followed by a full test run)",
                                   value=float(len(found))))
-    gaps = () if progress is not None else ("one edit-and-test cycle: no progress to read",)
+    gaps = () if measured is not None else (
+        "no two full runs with an edit between: no progress to read",)
     return MethodScore("process", clamp(score or 0.0), 0.85 * len(found) / (len(found) + 2.0),
                        tuple(evidence), gaps, facet=ABILITY)
 
@@ -114,6 +118,13 @@ def _progress(found: list[Cycle]) -> tuple[float | None, list[Evidence]]:
     return clamp(100.0 * total / len(known)), evidence
 
 
+def _unshown_progress(runs: tuple[TestRunFact, ...], progress: float | None) -> float | None:
+    """Progress without a measured cycle: moot once solved, otherwise not shown (no credit)."""
+    if progress is not None:
+        return progress
+    return None if runs[-1].all_pass else 0.0
+
+
 def _first_pass(view: SessionView, runs: tuple[TestRunFact, ...],
                 size: int) -> tuple[float, list[Evidence]]:
     """100 for the whole suite passing right away, down to 30 at the end; 0 if never."""
@@ -129,17 +140,14 @@ def _first_pass(view: SessionView, runs: tuple[TestRunFact, ...],
 
 
 def _verified(view: SessionView) -> float | None:
-    """Share (0-100) of edit bursts followed by a full run; None without edits."""
+    """Share (0-100) of edits checked by a full run before the next edit; None without edits."""
     marks = sorted([(e.change.event.seq, "edit") for e in edits(view) if e.size]
                    + [(r.event.seq, "run") for r in view.full_runs])
-    bursts = verified = 0
-    pending = False
-    for _, kind in marks:
-        if kind == "edit" and not pending:
-            bursts, pending = bursts + 1, True
-        elif kind == "run" and pending:
-            verified, pending = verified + 1, False
-    return 100.0 * verified / bursts if bursts else None
+    kinds = [kind for _, kind in marks]
+    checked = sum(1 for k, after in zip(kinds, [*kinds[1:], ""], strict=True)
+                  if k == "edit" and after == "run")
+    made = kinds.count("edit")
+    return 100.0 * checked / made if made else None
 
 
 def irt_method(view: SessionView, signals: InterviewSignals | None) -> MethodScore | Missing:

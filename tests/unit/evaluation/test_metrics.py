@@ -52,6 +52,6 @@ def test_long_lines_and_file_kinds() -> None:
 
 
 @pytest.mark.parametrize("dependency, score", [
-    (0, 50), (15, 75), (30, 100), (40, 100), (50, 100), (75, 55), (100, 10)])
-def test_dependency_peaks_at_a_moderate_share(dependency: float, score: float) -> None:
+    (0, 100), (15, 100), (30, 100), (50, 100), (75, 55), (100, 10), (150, 10), (-5, 100)])
+def test_only_over_reliance_lowers_the_score(dependency: float, score: float) -> None:
     assert dependency_score(dependency) == pytest.approx(score)
