@@ -8,7 +8,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-__all__ = ["publish_json", "publish_raw", "read_topic"]
+__all__ = ["committed_reach_end", "publish_json", "publish_raw", "read_topic"]
 
 
 async def publish_raw(bootstrap: str, topic: str,
@@ -54,3 +54,25 @@ async def read_topic(bootstrap: str, topic: str, expect: int | None = None,
     finally:
         await consumer.stop()
     return records
+
+
+async def committed_reach_end(bootstrap: str, group: str, topics: list[str],
+                              timeout: float) -> float:
+    """Seconds until ``group``'s committed offsets reach the end of every partition of
+    ``topics`` (end offsets read once, at the start); fails after ``timeout`` seconds."""
+    from adapters.lag import fetch_committed, fetch_offsets
+    from runtime.settings import Settings
+
+    settings = Settings(kafka_bootstrap_servers=bootstrap)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    end = {tp: n for tp, n in (await fetch_offsets(settings, topics)).end.items() if n > 0}
+    committed: dict[tuple[str, int], int] = {}
+    while loop.time() - started < timeout:
+        committed = await fetch_committed(settings, group)
+        if all(committed.get(tp, 0) >= last for tp, last in end.items()):
+            return loop.time() - started
+        await asyncio.sleep(0.5)
+    behind = {tp: (committed.get(tp), last) for tp, last in end.items()
+              if committed.get(tp, 0) < last}
+    raise AssertionError(f"after {timeout}s the group is behind on (committed, end): {behind}")

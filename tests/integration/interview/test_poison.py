@@ -14,11 +14,9 @@ from typing import Any
 
 import pytest
 
-from adapters.lag import fetch_committed, fetch_offsets
 from interviewlm.stack import StackInfo
-from runtime.settings import Settings
 from tests.integration.interview.conftest import fetch, wait_for
-from tests.support.kafka import publish_raw, read_topic
+from tests.support.kafka import committed_reach_end, publish_raw, read_topic
 from tests.support.worker import WorkerProcess
 
 pytestmark = pytest.mark.integration
@@ -81,23 +79,6 @@ def flowing_stream() -> list[tuple[bytes, bytes]]:
     return records
 
 
-async def committed_reaches_end(stack: StackInfo, prefix: str, group: str,
-                                timeout: float) -> float:
-    """Seconds until the group's committed offsets equal the topic's end offsets."""
-    settings = Settings(kafka_bootstrap_servers=stack.bootstrap_servers, topic_prefix=prefix)
-    topic = f"{prefix}interview"
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    end = (await fetch_offsets(settings, [topic])).end
-    committed: dict[tuple[str, int], int] = {}
-    while loop.time() - started < timeout:
-        committed = await fetch_committed(settings, group)
-        if all(committed.get(tp, 0) >= last for tp, last in end.items()):
-            return loop.time() - started
-        await asyncio.sleep(0.5)
-    raise AssertionError(f"committed {committed} never reached end {end}")
-
-
 def test_every_poison_is_dead_lettered_or_repaired_and_the_partition_moves_on(
         stack: StackInfo, database_url: str, topic_prefix: str, worker_env: dict[str, str],
         interview_worker: WorkerProcess) -> None:
@@ -138,7 +119,7 @@ def test_every_poison_is_dead_lettered_or_repaired_and_the_partition_moves_on(
                              " WHERE session_id LIKE 'good-%' AND repairs IS NULL"))
     assert good[0]["n"] == GOOD_SESSIONS * GOOD_PER_SESSION
 
-    asyncio.run(committed_reaches_end(stack, topic_prefix, worker_env["APP_ID"], 30))
+    asyncio.run(committed_reach_end(stack.bootstrap_servers, worker_env["APP_ID"], [topic], 30))
     metrics = interview_worker.get("/metrics")
     assert 'interviewlm_dead_letters_total{reason="unstorable"' in metrics
     assert 'interviewlm_payload_repairs_total{kind="nul"' in metrics
