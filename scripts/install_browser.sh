@@ -8,6 +8,7 @@
 # Safe to run again: each step is skipped when its tool is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/_apt.sh
 
 NODE_DIR=$PWD/.cache/node
 
@@ -16,22 +17,14 @@ need_apt=()
 [ -x /usr/bin/prometheus ] || need_apt+=(prometheus)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "install-browser: installing ${need_apt[*]} (apt)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" fonts-dejavu-core >/dev/null
-  if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
-    systemctl stop prometheus || true
-    systemctl disable prometheus >/dev/null 2>&1 || true
-  fi
+  apt_install "${need_apt[@]}" fonts-dejavu-core
 else
   echo "install-browser: chromium and prometheus already installed" >&2
 fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "install-browser: installing nodejs and npm (apt)" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  apt_install nodejs npm
 fi
 
 # playwright-core 1.65 needs Node >= 20; Debian 12's own nodejs is 18, which 1.49 supports.
@@ -53,9 +46,10 @@ fi
 
 # The real BullMQ (what the platform publishes with) and kafkajs, for the bridge and
 # platform-traffic integration tests; redis-server for the bridge test.
-[ -x /usr/bin/redis-server ] || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq;
-  apt-get install -y -qq --no-install-recommends redis-server >/dev/null;
-  systemctl stop redis-server >/dev/null 2>&1 || true; }
+if [ ! -x /usr/bin/redis-server ]; then
+  echo "install-browser: installing redis-server (apt)" >&2
+  apt_install redis-server
+fi
 if [ ! -d "$NODE_DIR/node_modules/bullmq" ] || [ ! -d "$NODE_DIR/node_modules/kafkajs" ]; then
   echo "install-browser: installing bullmq and kafkajs into .cache/node" >&2
   mkdir -p "$NODE_DIR"

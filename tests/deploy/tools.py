@@ -20,7 +20,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
+from tests.support.tools import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "helm" / "interviewlm-workers"
@@ -43,16 +43,9 @@ CRD_KINDS = {
 }
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() == "true"
-
-
 def missing(what: str) -> None:
-    """Skip locally, fail in CI: the tool should have been installed."""
-    message = f"{what} is missing: run `bash scripts/install_ops_tools.sh`"
-    if in_ci():
-        pytest.fail(message)
-    pytest.skip(message, allow_module_level=True)
+    """Skip on a partial setup, fail when the run promised its tools (scripts/test.sh)."""
+    missing_tool(what, "scripts/install_ops_tools.sh")
 
 
 def require_module(name: str) -> ModuleType:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -16,10 +15,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import asyncpg
-import pytest
 
 from interviewlm.stack import StackInfo
 from tests.support.stack import unique
+from tests.support.tools import missing_tool as require
 from tests.support.worker import WorkerProcess
 
 __all__ = [
@@ -139,9 +138,6 @@ def fetch(database_url: str, query: str, *args: Any) -> list[dict[str, Any]]:
 
 
 def missing_tool(what: str) -> None:
-    """Fail under CI=true (the CI installs every tool), skip elsewhere."""
-    message = f"{what} is not installed; run: bash scripts/install_browser.sh"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    """Fail when the run promised its tools (scripts/test.sh, CI), skip elsewhere."""
+    require(what, "scripts/install_browser.sh")
 

@@ -17,6 +17,7 @@ import pytest
 from interviewlm.stack import StackInfo
 from tests.integration.evaluation.conftest import eval_env, start_worker  # noqa: F401
 from tests.integration.interview.conftest import wait_for
+from tests.support.tools import missing_tool
 
 pytestmark = pytest.mark.integration
 
@@ -29,7 +30,7 @@ REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "25379"))
 def redis_server(tmp_path: Path) -> Iterator[str]:
     """Our own redis-server on REDIS_PORT, in a temporary directory, stopped after."""
     if shutil.which("redis-server") is None or not (NODE_DIR / "node_modules/bullmq").exists():
-        pytest.skip("needs redis-server and bullmq in .cache/node (scripts/install_browser.sh)")
+        missing_tool("redis-server and bullmq in .cache/node", "scripts/install_browser.sh")
     proc = subprocess.Popen(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
                              "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
                             stdout=subprocess.DEVNULL)
