@@ -9,7 +9,7 @@ Module map (pure modules have no I/O and are unit-tested on plain values):
 - ``auth``        pure: API key, signed session cookie, CSRF token
 - ``stats``       pure: histogram quantiles, throughput windows from the registry
 - ``model``       pure: the data the board shows, with JSON forms
-- ``render``, ``render_jobs``  pure: HTML
+- ``render``       pure: HTML from the Jinja2 templates in ``templates/``
 - ``kafka_info``  I/O: topic offsets, consumer-group members
 - ``jobs``        I/O: failed jobs in PostgreSQL, retry and purge
 - ``guard``, ``views``  the Faust views

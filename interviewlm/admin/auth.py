@@ -4,15 +4,15 @@ Pure functions over strings and times; the views feed them request headers.
 
 * Machines send ``x-internal-api-key: <INTERNAL_API_KEY>``.
 * People log in once at ``/admin/login`` with the same key and get a session
-  cookie ``<expiry>.<nonce>.<signature>``, where the signature is
-  HMAC-SHA256 over ``<expiry>.<nonce>`` with a key derived from
+  cookie: ``{"e": <expiry, unix s>, "n": <nonce>}`` signed with itsdangerous
+  (``URLSafeSerializer``, HMAC-SHA256) under a key derived from
   INTERNAL_API_KEY. Changing the API key therefore ends every session.
-* Browser POSTs also carry a CSRF token derived from the cookie (HMAC of the
-  cookie under a second derived key), so another site cannot make a logged-in
+* Browser POSTs also carry a CSRF token: the itsdangerous signature of the
+  cookie under a second derived key, so another site cannot make a logged-in
   browser retry or purge jobs; the cookie is also ``SameSite=Strict``.
 
-Every comparison is constant-time (:func:`hmac.compare_digest`). Nothing here
-logs or returns the key or a cookie in an error message.
+Every comparison is constant-time. Nothing here logs or returns the key or a
+cookie in an error message.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from typing import Literal
+
+from itsdangerous import BadData, Signer, URLSafeSerializer
 
 __all__ = [
     "API_KEY_HEADER",
@@ -64,8 +66,14 @@ def _derive(key: str, purpose: bytes) -> bytes:
     return hmac.new(key.encode(), b"interviewlm-admin/" + purpose, hashlib.sha256).digest()
 
 
-def _mac(key: str, purpose: bytes, message: str) -> str:
-    return hmac.new(_derive(key, purpose), message.encode(), hashlib.sha256).hexdigest()
+def _sessions(key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(_derive(key, b"session"), salt="interviewlm-admin-session",
+                             signer_kwargs={"digest_method": hashlib.sha256})
+
+
+def _csrf_signer(key: str) -> Signer:
+    return Signer(_derive(key, b"csrf"), salt="interviewlm-admin-csrf",
+                  digest_method=hashlib.sha256)
 
 
 def key_matches(given: str | None, key: str | None) -> bool:
@@ -78,30 +86,30 @@ def key_matches(given: str | None, key: str | None) -> bool:
 def sign_session(key: str, now: float, ttl: float = SESSION_SECONDS,
                  nonce: str | None = None) -> str:
     """A new session value valid until ``now + ttl`` (unix seconds)."""
-    body = f"{int(now + ttl)}.{nonce or secrets.token_hex(16)}"
-    return f"{body}.{_mac(key, b'session', body)}"
+    return _sessions(key).dumps({"e": int(now + ttl), "n": nonce or secrets.token_hex(16)})
 
 
 def verify_session(key: str | None, value: str | None, now: float) -> bool:
     """True for an unexpired session value signed with ``key``."""
-    if not key or not value or value.count(".") != 2:
+    if not key or not value:
         return False
-    expiry, nonce, signature = value.split(".")
-    if not expiry.isdigit() or not nonce:
+    try:
+        payload = _sessions(key).loads(value)
+    except BadData:
         return False
-    expected = _mac(key, b"session", f"{expiry}.{nonce}")
-    return hmac.compare_digest(signature.encode(), expected.encode()) and int(expiry) > now
+    expiry = payload.get("e") if isinstance(payload, dict) else None
+    return isinstance(expiry, int) and bool(payload.get("n")) and expiry > now
 
 
 def csrf_token(key: str, session: str) -> str:
     """The CSRF token that goes with one session cookie value."""
-    return _mac(key, b"csrf", session)
+    return _csrf_signer(key).get_signature(session).decode()
 
 
 def csrf_ok(key: str | None, session: str | None, token: str | None) -> bool:
     if not key or not session or not token:
         return False
-    return hmac.compare_digest(token.encode(), csrf_token(key, session).encode())
+    return _csrf_signer(key).verify_signature(session, token)
 
 
 def check_access(key: str | None, header: str | None, cookie: str | None,

@@ -23,8 +23,7 @@ from interviewlm.admin.guard import AdminContext, AdminView, form_int
 from interviewlm.admin.jobs import load_jobs, purge_job, retry_all, retry_one
 from interviewlm.admin.kafka_info import load_topics, load_workers
 from interviewlm.admin.model import JobPage, WorkerView
-from interviewlm.admin.render import login_page
-from interviewlm.admin.render_jobs import board_page
+from interviewlm.admin.render import board_page, login_page
 from interviewlm.admin.stats import Stats, read_registry, summarize
 from runtime.metrics import REGISTRY
 
