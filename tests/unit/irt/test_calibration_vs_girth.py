@@ -7,15 +7,14 @@ one (each respondent answers 6 of 30 items, as in adaptive testing).
 
 from __future__ import annotations
 
+import girth  # a dev dependency (pyproject.toml), installed by scripts/bootstrap.sh
 import numpy as np
 import pytest
+from girth.utilities import INVALID_RESPONSE as INVALID
 
 from assess.irt.calibration import calibrate
 from assess.irt.calibration_data import ResponseTable, build_table
 from assess.irt.item_simulation import random_items, simulate_responses
-
-girth = pytest.importorskip("girth")
-INVALID = pytest.importorskip("girth.utilities").INVALID_RESPONSE
 
 
 def _girth_2pl(table: ResponseTable, n_items: int) -> tuple[np.ndarray, np.ndarray]:
