@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
+import functools
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import faust
@@ -18,29 +18,17 @@ from streams.topics import retry_topic
 
 __all__ = ["register_job_agents"]
 
-RunnerFactory = Callable[[FaustOutbox], Awaitable[JobRunner]]
-
-
-class _Shared:
-    """Builds the runner once for both agents (they share pools and clients)."""
-
-    def __init__(self, factory: RunnerFactory, outbox: FaustOutbox) -> None:
-        self.factory, self.outbox = factory, outbox
-        self._runner: JobRunner | None = None
-        self._lock = asyncio.Lock()
-
-    async def runner(self) -> JobRunner:
-        async with self._lock:
-            if self._runner is None:
-                self._runner = await self.factory(self.outbox)
-            return self._runner
+#: Builds the topic's runner from the outbox; called once, when the first agent starts
+#: (after the app's resources service opened its connections).
+RunnerFactory = Callable[[FaustOutbox], JobRunner]
 
 
 def register_job_agents(app: faust.App, settings: Settings, name: str, topics: list[str],
                         factory: RunnerFactory, batch: int = 50, *, agent: str) -> list[Any]:
     """``name`` consumes ``topics`` (base names) and, in a second agent, their retries;
     metrics carry ``agent`` (the ``--agents`` name) and the prefixed source topic."""
-    shared = _Shared(factory, FaustOutbox(app))
+    outbox = FaustOutbox(app)
+    shared = functools.cache(lambda: factory(outbox))  # the main and retry agents share it
     agents = []
     for suffix, bases in (("", topics), ("-retry", [retry_topic(t) for t in topics])):
         channel = app.topic(*[settings.topics(t) for t in bases], key_type=bytes,
@@ -48,7 +36,7 @@ def register_job_agents(app: faust.App, settings: Settings, name: str, topics: l
 
         async def consume(stream: faust.StreamT[bytes],
                           metric_topic: str = settings.topics(topics[0])) -> None:
-            runner = await shared.runner()
+            runner = shared()
 
             async def handle(events: Any) -> None:
                 started = time.perf_counter()
