@@ -1,6 +1,8 @@
 """Turning a dimension's methods into one result: score, confidence, agreement, what is missing.
 
-Score: the method-weighted mean (weights from the rubric). A method that abstained
+Score: the method-weighted mean (weights from the rubric; a method whose amount of
+evidence is not the candidate's to choose, such as IRT, counts in proportion to its
+reliability up to FULL_RELIABILITY). A method that abstained
 (:class:`~assess.evaluation.methods.Missing` with ``counts_against`` false) gives its
 weight to the others; a method the candidate had to feed and did not (tests never
 run, no code) keeps its weight with no credit, so leaving evidence out never raises
@@ -33,6 +35,7 @@ __all__ = ["DISAGREEMENT_CONFIDENCE_CAP", "MAX_EVIDENCE_PER_DIMENSION", "MIN_CON
 
 MAX_CONFIDENCE = 0.95
 MIN_CONFIDENCE = 0.3
+FULL_RELIABILITY = 0.75  # an IRT estimate with SE 0.5 logits counts at its full weight
 DISAGREEMENT_CONFIDENCE_CAP = 0.3
 DISAGREEMENT_FACTOR = 0.4
 MAX_EVIDENCE_PER_DIMENSION = 12
@@ -64,8 +67,8 @@ def combine(draft: DimensionDraft, rubric: Rubric) -> tuple[DimensionResult, tup
     confidence = clamp(confidence, 0.0, MAX_CONFIDENCE)
     status: Status = "scored" if confidence >= MIN_CONFIDENCE else "insufficient_evidence"
     if status != "scored":
-        flags.append(Flag("insufficient_evidence", _insufficient(draft.name, missing),
-                          draft.name))
+        flags.append(Flag("insufficient_evidence", _insufficient(
+            draft.name, missing, confidence, disagree=not agrees), draft.name))
     result = DimensionResult(
         name=draft.name, weight=weight, score=clamp(score), confidence=confidence,
         breakdown=MappingProxyType({m.name: clamp(m.score) for m in methods}),
@@ -77,7 +80,7 @@ def combine(draft: DimensionDraft, rubric: Rubric) -> tuple[DimensionResult, tup
 def _weighted_score(draft: DimensionDraft, rubric: Rubric) -> tuple[float, float]:
     """(score, shown share): unshown required methods keep their weight with no credit."""
     methods = draft.methods
-    weights = [rubric.method_weight(draft.name, m.name) for m in methods]
+    weights = [rubric.method_weight(draft.name, m.name) * _evidence_share(m) for m in methods]
     unshown = sum(rubric.method_weight(draft.name, m.method)
                   for m in draft.missing if m.counts_against)
     total = sum(weights)
@@ -88,17 +91,30 @@ def _weighted_score(draft: DimensionDraft, rubric: Rubric) -> tuple[float, float
     return mean * shown, shown
 
 
+def _evidence_share(method: MethodScore) -> float:
+    """1, or for evidence-weighted methods their reliability against FULL_RELIABILITY."""
+    if not method.by_evidence:
+        return 1.0
+    return clamp(method.reliability / FULL_RELIABILITY, 0.0, 1.0)
+
+
 def _spread(methods: tuple[MethodScore, ...]) -> float | None:
-    """Largest max - min among methods estimating the same facet; None if none share one.
+    """Largest gap among methods estimating the same facet; None if none share one.
+
+    The gap is between their bands (one standard error either side, where known), so
+    an estimate from two answers cannot disagree with anything it could also be.
 
     An LLM review estimates the whole dimension, so it is set against the mean of
     the other methods.
     """
-    groups: dict[str, list[float]] = {}
+    groups: dict[str, list[tuple[float, float]]] = {}
     for method in methods:
         if method.name != "llm":
-            groups.setdefault(method.group, []).append(clamp(method.score))
-    spreads = [max(g) - min(g) for g in groups.values() if len(g) > 1]
+            low, high = method.interval
+            groups.setdefault(method.group, []).append((clamp(low), clamp(high)))
+    # the gap between the bands: estimates whose error bands overlap do not disagree
+    spreads = [max(0.0, max(lo for lo, _ in g) - min(hi for _, hi in g))
+               for g in groups.values() if len(g) > 1]
     rest = [clamp(m.score) for m in methods if m.name != "llm"]
     spreads += [abs(clamp(m.score) - sum(rest) / len(rest))
                 for m in methods if m.name == "llm" and rest]
@@ -113,9 +129,14 @@ def _missing(draft: DimensionDraft) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*absent, *gaps]))
 
 
-def _insufficient(dimension: str, missing: tuple[str, ...]) -> str:
-    what = "; ".join(missing) if missing else "too little evidence in the methods that ran"
-    return f"{dimension}: insufficient evidence ({what})"
+def _insufficient(dimension: str, missing: tuple[str, ...], confidence: float = 0.0, *,
+                  disagree: bool = False) -> str:
+    why = ["its methods disagree"] if disagree else []
+    why += [f"missing {'; '.join(missing)}"] if missing else []
+    if not why:
+        why = ["the methods that ran had little evidence"]
+    return (f"{dimension}: insufficient evidence, confidence {confidence:.2f} below "
+            f"{MIN_CONFIDENCE:g} ({'; '.join(why)})")
 
 
 def _disagreement_reason(dimension: str, methods: tuple[MethodScore, ...], spread: float,

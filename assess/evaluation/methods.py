@@ -42,6 +42,12 @@ class MethodScore:
     estimates of one thing and are checked against each other; methods of different
     facets (tests and static analysis, prompts and documentation) measure different
     parts of the dimension, so their spread is not a disagreement. Empty: its own.
+    ``band`` is the score range one standard error either side allows (for an
+    estimate with a known error, such as IRT): a rival inside it does not disagree.
+    ``by_evidence``: the method's weight grows with its reliability (full from
+    FULL_RELIABILITY), for methods whose amount of evidence the candidate does not
+    control (how many IRT questions were asked); a method that would abstain without
+    evidence then fades out smoothly instead of jumping in at full weight.
     """
 
     name: str
@@ -50,6 +56,13 @@ class MethodScore:
     evidence: tuple[Evidence, ...] = ()
     gaps: tuple[str, ...] = ()
     facet: str = ""
+    band: tuple[float, float] | None = None
+    by_evidence: bool = False
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The scores this method's evidence allows (its ``band``, else the score itself)."""
+        return self.band if self.band is not None else (self.score, self.score)
 
     @property
     def group(self) -> str:

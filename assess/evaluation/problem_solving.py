@@ -14,8 +14,10 @@
   and counts against the dimension: never testing cannot score better than testing.
 * ``irt`` (from the interview agent): ability theta through a logistic curve
   (theta 0 logits -> 50), reliability 1 - SE^2 (SE in logits against the N(0, 1)
-  prior). It abstains when no question was answered or the estimate is still at
-  the prior (SE >= 0.9): a prior is not a measurement.
+  prior); its band (theta +- SE through the same curve) is what it is checked
+  against the process method with, and its weight grows with its reliability. It
+  abstains when no question was answered or the estimate is still at the prior
+  (SE >= 0.9): a prior is not a measurement.
 """
 
 from __future__ import annotations
@@ -162,14 +164,21 @@ def irt_method(view: SessionView, signals: InterviewSignals | None) -> MethodSco
     if se is None or not math.isfinite(se) or not 0.0 <= se < _PRIOR_SE:
         return Missing("irt", "the ability estimate is still at the prior", False)
     theta = clamp(theta, -_MAX_THETA, _MAX_THETA)  # exp() must not overflow
-    score = 100.0 / (1.0 + math.exp(-_IRT_SLOPE * theta))
+    score = _irt_score(theta)
+    band = (_irt_score(theta - se), _irt_score(theta + se))
     anchor = _irt_anchor(view)
     evidence = (
         make_evidence(anchor, "metric", f"IRT ability estimate theta (logits) from {answered} "
                                         "answers", value=theta),
         make_evidence(anchor, "metric", "Standard error of theta (logits)", value=se),
     )
-    return MethodScore("irt", score, clamp(1.0 - se * se, 0.0, 0.9), evidence, facet=ABILITY)
+    return MethodScore("irt", score, clamp(1.0 - se * se, 0.0, 0.9), evidence, facet=ABILITY,
+                       band=band, by_evidence=True)
+
+
+def _irt_score(theta: float) -> float:
+    """0-100 from theta (logits) through the logistic curve; 50 at theta 0."""
+    return 100.0 / (1.0 + math.exp(-_IRT_SLOPE * clamp(theta, -_MAX_THETA - 1, _MAX_THETA + 1)))
 
 
 def _irt_anchor(view: SessionView) -> RecordedEvent:

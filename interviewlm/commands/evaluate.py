@@ -25,7 +25,7 @@ from streams.codec import decode
 from streams.errors import ContractError
 from streams.events import Event
 
-__all__ = ["add_commands", "recording_from_messages", "signals_from_events"]
+__all__ = ["add_commands", "recording_from_messages", "signals_from_events", "summary"]
 
 
 def add_commands(sub: Any) -> None:
@@ -35,6 +35,9 @@ def add_commands(sub: Any) -> None:
                     help='JSON array of {"type", "data"} events of one completed session')
     ev.add_argument("--offline", action="store_true",
                     help="deterministic methods only, even when ANTHROPIC_API_KEY is set")
+    ev.add_argument("--format", choices=["json", "text"], default="json",
+                    help="json: the whole evaluation (default); text: per dimension its "
+                         "score, confidence, status, methods and what was missing, then flags")
     ev.set_defaults(handler=cmd_evaluate)
 
     fair = sub.add_parser("fairness", help="adverse-impact report over stored evaluations; "
@@ -96,8 +99,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         events = read_events(text)
         _decoded(events)
     result = asyncio.run(_evaluate(load_settings(), events, offline=args.offline))
-    print(json.dumps(result, indent=2))
+    print(summary(result) if args.format == "text" else json.dumps(result, indent=2))
     return 0
+
+
+def summary(result: dict[str, Any]) -> str:
+    """The evaluation as a reader checks it: per dimension score, confidence, methods, gaps."""
+    review = "yes" if result["needsReview"] else "no"
+    lines = [f"session {result['sessionId']}: overall {result['overallScore']:.1f}/100, "
+             f"confidence {result['overallConfidence']:.2f}, mode {result['mode']}, "
+             f"needs review: {review}", "",
+             f"{'dimension':18s} {'weight':>6s} {'score':>6s} {'conf':>5s}  "
+             f"{'status':22s} methods"]
+    for name, dim in result["dimensions"].items():
+        methods = ", ".join(f"{m} {dim['breakdown'][m]:.1f}" for m in dim["methods"]) or "none"
+        lines.append(f"{name:18s} {dim['weight']:6.0%} {dim['score']:6.1f} "
+                     f"{dim['confidence']:5.2f}  {dim['status']:22s} {methods}")
+        lines.extend(f"{'':20s}missing: {gap}" for gap in dim["missing"])
+    if result["flags"]:
+        lines += ["", "flags:"]
+        lines += [f"  {f['code']}" + (f" [{f['dimension']}]" if f["dimension"] else "")
+                  + f": {f['reason']}" for f in result["flags"]]
+    return "\n".join(lines)
 
 
 async def _evaluate(settings: Settings, events: list[dict[str, Any]], *,

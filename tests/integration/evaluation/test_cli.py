@@ -55,6 +55,28 @@ def test_evaluate_recording_offline_and_with_llm(tmp_path: Path) -> None:
     assert reviewed["dimensions"]["code_quality"]["breakdown"]["llm"] == 70
 
 
+def test_evaluate_text_shows_each_dimensions_score_confidence_methods_and_gaps(
+        tmp_path: Path) -> None:
+    [(_, events)] = sessions(1, seed=63)
+    events = [e for e in events if e["type"] != "test-run"]  # never tested: tests missing
+    done = cli("evaluate", "--recording", str(write_recording(tmp_path, events)), "--offline",
+               "--format", "text")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("session ") and "needs review: yes" in lines[0]
+    rows = {line.split()[0]: line.split() for line in lines
+            if line.split() and line.split()[0] in {"code_quality", "problem_solving",
+                                                    "ai_collaboration", "communication"}}
+    assert list(rows) == ["code_quality", "problem_solving", "ai_collaboration",
+                          "communication"]
+    weight, score, confidence, status = rows["code_quality"][1:5]
+    assert weight == "40%" and 0 <= float(score) <= 100 and 0 <= float(confidence) <= 1
+    assert status == "insufficient_evidence" and rows["code_quality"][5] == "static"
+    assert "missing: tests: no test run: correctness was never checked (no credit)" in (
+        done.stdout)
+    assert "insufficient_evidence [code_quality]" in done.stdout
+
+
 def test_evaluate_refuses_a_live_session(tmp_path: Path) -> None:
     [(_, events)] = sessions(1, seed=62)
     path = write_recording(tmp_path, events[:-1])
