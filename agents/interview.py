@@ -37,7 +37,6 @@ from agents.session_effects import (
     effect_rows,
     follow_up_messages,
     log_milestones,
-    metrics_for,
 )
 from runtime.logs import get_logger
 from streams.bullmq import key_verdict
@@ -45,6 +44,7 @@ from streams.codec import decode_message
 from streams.errors import ContractError
 from streams.events import AiInteraction, Event, QuestionAnswered
 from streams.topics import TopicNames, dead_letter_topic
+from tables.metrics import session_metrics
 from tables.reducer import Position, apply
 from tables.state import SessionState, decode_state, encode_state
 
@@ -151,7 +151,7 @@ class InterviewProcessor:
             await self._until_available(self.bank.refresh, "item_bank_retry", None)
         await run_in_lanes(messages, lambda m: m.key, lambda m: self._one(m, work), self.lanes)
         for session_id in work.dirty:
-            work.writes.metrics[session_id] = metrics_for(work.states[session_id])
+            work.writes.metrics[session_id] = session_metrics(work.states[session_id])
         failed = [d.failed_job() for d in work.result.dead_letters]
         await self._store_until_written(work.writes, failed)
         for session_id in work.dirty:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -11,6 +10,8 @@ from adapters.db.interview_repo import InterviewWrites
 from agents.messages import OutMessage
 from runtime.logs import get_logger
 from runtime.metrics import SESSION_THETA
+from streams.codec import encode, session_key
+from streams.events import AdjustDifficulty, Analyze, Event
 from streams.topics import EVALUATION, INTERVIEW, TopicNames
 from tables.reducer import (
     EstimateStable,
@@ -19,11 +20,9 @@ from tables.reducer import (
     PublishAdjustDifficulty,
     RequestEvaluation,
     ThetaPoint,
-    metrics_row,
 )
-from tables.state import SessionState
 
-__all__ = ["effect_rows", "follow_up_messages", "log_milestones", "metrics_for"]
+__all__ = ["effect_rows", "follow_up_messages", "log_milestones"]
 
 log = get_logger("interview-agent")
 
@@ -63,48 +62,29 @@ def log_milestones(effects: Iterable[Any], event_type: str, session_id: str) -> 
 
 def follow_up_messages(effects: Iterable[Any], position: Position,
                        names: TopicNames) -> list[OutMessage]:
-    """Commands for other agents; ``eventId`` is derived from the input position so a
-    redelivered input produces an identical, recognisable follow-up."""
+    """Commands for other agents, built from the contract's models (so they are valid
+    by construction); ``eventId`` is derived from the input position so a redelivered
+    input produces an identical, recognisable follow-up."""
     out: list[OutMessage] = []
     for effect in effects:
         if isinstance(effect, PublishAdjustDifficulty):
-            data = {
-                "sessionId": effect.session_id, "timestamp": _iso(effect.timestamp),
-                "newDifficulty": effect.new_difficulty, "irtTheta": effect.theta,
-                "irtSe": effect.se, "confidenceLow": effect.low, "confidenceHigh": effect.high,
-                "previousDifficulty": effect.previous_difficulty, "reason": effect.reason,
-            }
-            out.append(_message(names(INTERVIEW), "adjust-difficulty", data, position))
+            event: Event = AdjustDifficulty.model_validate({
+                "type": "adjust-difficulty", "eventId": _event_id("adjust-difficulty", position),
+                "data": {"sessionId": effect.session_id, "timestamp": effect.timestamp,
+                         "newDifficulty": effect.new_difficulty, "irtTheta": effect.theta,
+                         "irtSe": effect.se, "confidenceLow": effect.low,
+                         "confidenceHigh": effect.high,
+                         "previousDifficulty": effect.previous_difficulty,
+                         "reason": effect.reason}})
+            out.append(OutMessage(names(INTERVIEW), session_key(event), encode(event)))
         elif isinstance(effect, RequestEvaluation):
-            data = {"sessionId": effect.session_id, "timestamp": _iso(effect.timestamp),
-                    "candidateId": effect.candidate_id, "priority": 1}
-            out.append(_message(names(EVALUATION), "analyze", data, position))
+            event = Analyze.model_validate({
+                "type": "analyze", "eventId": _event_id("analyze", position),
+                "data": {"sessionId": effect.session_id, "timestamp": effect.timestamp,
+                         "candidateId": effect.candidate_id, "priority": 1}})
+            out.append(OutMessage(names(EVALUATION), session_key(event), encode(event)))
     return out
 
 
-def _iso(value: Any) -> str:
-    return value.isoformat() if isinstance(value, datetime) else str(value)
-
-
-def _message(topic: str, event_type: str, data: dict[str, Any], pos: Position) -> OutMessage:
-    body = {"type": event_type, "eventId": f"{event_type}:{pos.event_id}", "data": data}
-    return OutMessage(topic, data["sessionId"].encode(), json.dumps(body).encode())
-
-
-def metrics_for(state: SessionState) -> dict[str, Any]:
-    """The ``session_metrics`` row for a state (the reducer's fields plus bookkeeping)."""
-    row = dict(metrics_row(state))
-    row.update(
-        session_id=state.session_id,
-        candidate_id=state.candidate_id,
-        event_counts=state.event_counts,
-        events_applied=state.events_applied,
-        started_at=state.started_at,
-        completed_at=state.completed_at,
-    )
-    details = dict(row.get("details") or {})
-    for key in ("indicator_details", "ai_code_change_share", "test_runs"):
-        if key in row:
-            details[key] = row.pop(key)
-    row["details"] = details
-    return row
+def _event_id(event_type: str, position: Position) -> str:
+    return f"{event_type}:{position.event_id}"

@@ -9,7 +9,7 @@ batch, never one per event.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,17 +18,9 @@ import asyncpg
 
 from adapters.db.errors import translate_write_errors
 from adapters.db.failed_jobs import FailedJob, FailedJobStore
+from tables.metrics import JSON_COLUMNS, METRIC_COLUMNS, SessionMetricsRow
 
 __all__ = ["EventRow", "InterviewWrites", "batch_writer", "write_interview_batch"]
-
-_METRIC_COLUMNS = (
-    "session_id", "candidate_id", "theta", "se", "questions_answered", "correct", "incorrect",
-    "ai_interactions", "avg_prompt_quality", "ai_dependency", "struggle_indicators",
-    "avg_response_time", "test_failure_rate", "current_difficulty", "recommended_difficulty",
-    "estimate_stable", "event_counts", "details", "events_applied", "started_at", "completed_at",
-    "bank_version",
-)
-_JSON_COLUMNS = {"struggle_indicators", "event_counts", "details"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +43,7 @@ class InterviewWrites:
     """Everything one batch will write; metrics keep only each session's latest row."""
 
     events: list[EventRow] = field(default_factory=list)
-    metrics: dict[str, dict[str, Any]] = field(default_factory=dict)
+    metrics: dict[str, SessionMetricsRow] = field(default_factory=dict)
     theta: list[tuple[Any, ...]] = field(default_factory=list)
     indicators: list[tuple[Any, ...]] = field(default_factory=list)
 
@@ -117,13 +109,13 @@ async def _insert_events(conn: asyncpg.Connection, rows: list[EventRow]) -> None
     )
 
 
-async def _upsert_metrics(conn: asyncpg.Connection, rows: list[dict[str, Any]]) -> None:
-    cols = ", ".join(_METRIC_COLUMNS)
+async def _upsert_metrics(conn: asyncpg.Connection, rows: list[SessionMetricsRow]) -> None:
+    cols = ", ".join(METRIC_COLUMNS)
     params = ", ".join(
-        f"${i}::jsonb" if c in _JSON_COLUMNS else f"${i}"
-        for i, c in enumerate(_METRIC_COLUMNS, start=1)
+        f"${i}::jsonb" if c in JSON_COLUMNS else f"${i}"
+        for i, c in enumerate(METRIC_COLUMNS, start=1)
     )
-    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _METRIC_COLUMNS[1:])
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in METRIC_COLUMNS[1:])
     # The guard keeps a replayed, older state from overwriting a newer row.
     sql = (
         f"INSERT INTO internal.session_metrics ({cols}) VALUES ({params})"
@@ -133,14 +125,9 @@ async def _upsert_metrics(conn: asyncpg.Connection, rows: list[dict[str, Any]]) 
     await conn.executemany(sql, [_metric_values(r) for r in rows])
 
 
-def _metric_values(row: dict[str, Any]) -> tuple[Any, ...]:
-    values = []
-    for col in _METRIC_COLUMNS:
-        value = row.get(col)
-        if col in _JSON_COLUMNS:
-            value = json.dumps(value if value is not None else ({} if col != "struggle_indicators"
-                                                                 else []))
-        elif col in ("started_at", "completed_at") and isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        values.append(value)
-    return tuple(values)
+def _metric_values(row: SessionMetricsRow) -> tuple[Any, ...]:
+    """The row's values in column order, its JSON columns encoded (the row is shaped
+    by :func:`tables.metrics.session_metrics`; nothing is reshaped here)."""
+    values: Mapping[str, Any] = row
+    return tuple(json.dumps(values[c]) if c in JSON_COLUMNS else values[c]
+                 for c in METRIC_COLUMNS)
