@@ -43,16 +43,3 @@ else
   npm install --prefix "$NODE_DIR" --no-audit --no-fund --silent \
     "playwright-core@$PLAYWRIGHT_VERSION" >&2
 fi
-
-# The real BullMQ (what the platform publishes with) and kafkajs, for the bridge and
-# platform-traffic integration tests; redis-server for the bridge test.
-if [ ! -x /usr/bin/redis-server ]; then
-  echo "install-browser: installing redis-server (apt)" >&2
-  apt_install redis-server
-fi
-if [ ! -d "$NODE_DIR/node_modules/bullmq" ] || [ ! -d "$NODE_DIR/node_modules/kafkajs" ]; then
-  echo "install-browser: installing bullmq and kafkajs into .cache/node" >&2
-  mkdir -p "$NODE_DIR"
-  [ -f "$NODE_DIR/package.json" ] || echo '{"private": true}' > "$NODE_DIR/package.json"
-  npm install --prefix "$NODE_DIR" --no-audit --no-fund --silent bullmq@5 kafkajs@2.2.4 >&2
-fi

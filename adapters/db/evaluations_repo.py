@@ -185,6 +185,10 @@ class EvaluationsRepo:
         A final result stored with ``queue=False`` by the realtime path supersedes a
         queued review (its queue row is removed). ``only_if_pending`` (batch completion)
         updates only a row still ``llm-pending``. Returns whether the row was written.
+
+        A written row drops the reports rendered from the result it replaced, in the
+        same transaction, so a stale score is never served: ``generate-report`` and
+        ``report show`` render them again from the stored evaluation.
         """
         updates = ", ".join(f"{c.strip()} = EXCLUDED.{c.strip()}"
                             for c in _COLUMNS.split(",")[3:])
@@ -198,6 +202,8 @@ class EvaluationsRepo:
                 *stored.values(), only_if_pending)
             if written is None:
                 return False
+            await conn.execute("DELETE FROM internal.reports WHERE evaluation_id = $1",
+                               written)
             if queue:
                 await conn.execute(
                     "INSERT INTO internal.llm_batch_requests (evaluation_id, session_id,"

@@ -10,7 +10,7 @@ from tests.deploy.tools import ROOT
 
 TEST_SH = ROOT / "scripts" / "test.sh"
 INSTALLERS = ["scripts/bootstrap.sh", "scripts/install_ops_tools.sh",
-              "scripts/install_browser.sh"]
+              "scripts/install_browser.sh", "scripts/install_clients.sh"]
 #: Skips that are not about a missing tool, with why they are right.
 ALLOWED_SKIPS = {
     # The outage tests stop and restart servers: only the suite's own local stack.

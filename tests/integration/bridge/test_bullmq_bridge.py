@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,20 +16,17 @@ import pytest
 from interviewlm.stack import StackInfo
 from tests.integration.evaluation.conftest import eval_env, start_worker  # noqa: F401
 from tests.integration.interview.conftest import wait_for
-from tests.support.tools import missing_tool
+from tests.support.clients import need, node_env
 
 pytestmark = pytest.mark.integration
 
-ROOT = Path(__file__).resolve().parents[3]
-NODE_DIR = ROOT / ".cache" / "node"
 REDIS_PORT = int(os.environ.get("TEST_REDIS_PORT", "25379"))
 
 
 @pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[str]:
     """Our own redis-server on REDIS_PORT, in a temporary directory, stopped after."""
-    if shutil.which("redis-server") is None or not (NODE_DIR / "node_modules/bullmq").exists():
-        missing_tool("redis-server and bullmq in .cache/node", "scripts/install_browser.sh")
+    need("redis-server", "redis-cli", "node", "bullmq")
     proc = subprocess.Popen(["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
                              "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
                             stdout=subprocess.DEVNULL)
@@ -57,7 +53,7 @@ def test_a_session_goes_from_queue_add_to_a_stored_evaluation(
     try:
         added = subprocess.run(["node", str(Path(__file__).parent / "add_jobs.cjs"),
                                 str(REDIS_PORT), "rec_77", "cand_77"],
-                               env={**os.environ, "NODE_DIR": str(NODE_DIR)},
+                               env=node_env(),
                                capture_output=True, timeout=60)
         assert added.returncode == 0, added.stderr.decode()
         [row] = asyncio.run(wait_for(database_url, "SELECT * FROM internal.evaluations",

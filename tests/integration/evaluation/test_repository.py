@@ -66,3 +66,16 @@ async def test_batch_queue_follows_the_mode(repo: EvaluationsRepo) -> None:
     assert await repo.submitted_reviews() == []
     async with repo.batch_lock() as first, repo.batch_lock() as second:
         assert first and not second
+
+
+async def test_a_new_result_drops_the_reports_of_the_old_one(repo: EvaluationsRepo) -> None:
+    """Re-scoring (more events, a batch review landing) never leaves a stale report."""
+    evaluator = Evaluator(repo, load_settings(anthropic_api_key=None))
+    first = await evaluator.analyze("repo-71-000000", "cand-71-000000", urgent=False)
+    for fmt in ("html", "pdf"):
+        await repo.store_report(first.evaluation_id, fmt, b"rendered from the first result")
+    assert not await repo.save(replace(first, mode="llm"), only_if_pending=True)
+    assert await repo.report(first.evaluation_id, "html") is not None, \
+        "a write that did not happen keeps the reports"
+    assert await repo.save(replace(first, overall_score=first.overall_score + 1.0))
+    assert [await repo.report(first.evaluation_id, f) for f in ("html", "pdf")] == [None, None]
