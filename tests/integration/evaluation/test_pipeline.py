@@ -89,8 +89,8 @@ def test_session_is_evaluated_reported_and_announced_once(
 
         again = analyze(plan.session_id, plan.candidate_id)  # the platform's submit analyze
         asyncio.run(publish_json(stack.bootstrap_servers, f"{topic_prefix}evaluation", [again]))
-        wait_metric(worker, 'interviewlm_events_processed_total{outcome="ok",topic="evaluation",'
-                            'type="analyze"} 2.0')
+        wait_metric(worker, 'interviewlm_events_processed_total{outcome="ok",'
+                            f'topic="{topic_prefix}evaluation",type="analyze"}} 2.0')
         assert len(completions(stack, topic_prefix, 2, timeout=3)) == 1, "announced once"
         rows = asyncio.run(fetch(database_url, EVALUATIONS))
         assert len(rows) == 1 and rows[0]["updated_at"] == row["updated_at"]
@@ -115,7 +115,7 @@ def check_reports(stack: StackInfo, database_url: str, prefix: str, env: dict[st
     html = bytes(html_row["content"]).decode()
     assert html_row["format"] == "html" and html.startswith("<!DOCTYPE html>")
     assert '<svg id="theta-chart"' in html and 'class="se-band"' in html
-    assert '<svg id="timeline-chart"' in html and "Final test run" in html
+    assert '<svg id="timeline-chart"' in html and "Last full test run" in html
     assert "<script" not in html and "<link" not in html and "src=" not in html
     [evaluation] = asyncio.run(fetch(database_url, EVALUATIONS))
     check_pdf(bytes(pdf_row["content"]), evaluation["overall_score"])

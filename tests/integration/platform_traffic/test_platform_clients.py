@@ -112,7 +112,7 @@ def test_kcat_with_the_java_partitioner_gives_one_evaluation_and_one_email(
 
 def java_partition(key: bytes, partitions: int) -> int:
     """The Java client's (and aiokafka's, kafkajs's) partition for ``key``."""
-    return (murmur2(key) & 0x7FFFFFFF) % partitions
+    return int(murmur2(key) & 0x7FFFFFFF) % partitions
 
 
 def test_kcat_default_partitioner_is_crc32_and_splits_sessions(platform: Platform) -> None:
