@@ -19,6 +19,7 @@ __all__ = [
     "EvidenceKind",
     "Flag",
     "FlagCode",
+    "LLMOpinion",
     "Mode",
     "Status",
 ]
@@ -26,7 +27,7 @@ __all__ = [
 EvidenceKind = Literal["code_snippet", "test_result", "ai_interaction", "metric"]
 FlagCode = Literal["low_evidence", "methods_disagree", "offline_mode", "llm_method_dropped",
                    "events_out_of_order", "events_outside_session", "inconsistent_test_run",
-                   "insufficient_evidence"]
+                   "insufficient_evidence", "llm_disagrees", "prompt_injection_suspected"]
 Status = Literal["scored", "insufficient_evidence"]
 Mode = Literal["offline", "llm"]
 
@@ -67,15 +68,58 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class Flag:
-    """A reason a human should look twice; ``dimension`` is None for session-wide flags."""
+    """A reason a human should look twice; ``dimension`` is None for session-wide flags.
+
+    ``evidence`` cites the events behind the flag when they are not a score's own
+    evidence (e.g. the passages that address the grader).
+    """
 
     code: FlagCode
     reason: str
     dimension: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (``evidence`` only when the flag cites any)."""
+        out: dict[str, Any] = {"code": self.code, "reason": self.reason,
+                               "dimension": self.dimension}
+        if self.evidence:
+            out["evidence"] = [item.to_dict() for item in self.evidence]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class LLMOpinion:
+    """The LLM reviewer's view of a dimension next to the deterministic methods' view.
+
+    Scores are 0-100 and confidences 0-1. ``gap`` is ``score - deterministic_score``
+    (positive when the LLM is kinder); ``agrees`` says it stayed within the rubric's
+    disagreement threshold. ``weight`` is the LLM's share of the combined score (0
+    when ``used`` is False, e.g. when the session tried to instruct the reviewer).
+    """
+
+    score: float
+    confidence: float
+    deterministic_score: float
+    deterministic_confidence: float
+    weight: float
+    agrees: bool
+    used: bool = True
+    reason: str = ""
+
+    @property
+    def gap(self) -> float:
+        """LLM score minus deterministic score, in points."""
+        return self.score - self.deterministic_score
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"code": self.code, "reason": self.reason, "dimension": self.dimension}
+        return {"score": round(self.score, 2), "confidence": round(self.confidence, 3),
+                "deterministic": {"score": round(self.deterministic_score, 2),
+                                  "confidence": round(self.deterministic_confidence, 3)},
+                "gap": round(self.gap, 2), "agrees": self.agrees,
+                "weight": round(self.weight, 3), "used": self.used,
+                "reason": self.reason or None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +143,7 @@ class DimensionResult:
     agrees: bool = True
     status: Status = "scored"
     missing: tuple[str, ...] = ()
+    llm: LLMOpinion | None = None
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -106,7 +151,7 @@ class DimensionResult:
         return tuple(self.breakdown)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form; ``llm`` is null when no LLM review was combined in."""
         return {
             "score": round(self.score, 2),
             "confidence": round(self.confidence, 3),
@@ -121,6 +166,7 @@ class DimensionResult:
                 "agrees": self.agrees,
             },
             "evidence": [item.to_dict() for item in self.evidence],
+            "llm": None if self.llm is None else self.llm.to_dict(),
         }
 
 

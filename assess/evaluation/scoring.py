@@ -1,8 +1,9 @@
 """``score_session``: a completed session's recording in, an :class:`Evaluation` out.
 
 Deterministic methods (tests, static analysis, process, IRT, interaction, prompt
-clarity, documentation) always run; the LLM review is one more method per
-dimension when a review is given. Nothing here reads who the candidate is.
+clarity, documentation) always run and are combined per dimension first; a given
+LLM review is then combined with that result by confidence, and both views stay in
+the result. Nothing here reads who the candidate is.
 
 Flags:
 * ``low_evidence``: fewer than MIN_EVENTS events or MIN_TEST_RUNS test runs;
@@ -11,15 +12,21 @@ Flags:
 * ``methods_disagree``: a dimension's methods spread more than the rubric allows;
 * ``offline_mode``: no LLM review (deterministic methods only);
 * ``llm_method_dropped``: a review was given but a dimension's part was missing or
-  cited nothing in the recording, so it was not used.
+  cited nothing in the recording, so it was not used;
+* ``llm_disagrees``: the LLM review and the deterministic methods of a dimension are
+  further apart than the rubric allows (see :mod:`assess.evaluation.blend`);
+* ``prompt_injection_suspected``: text in the recording addresses the grader; the
+  passages are its evidence and the LLM review is shown but not used
+  (:mod:`assess.evaluation.integrity`);
 * ``events_out_of_order``: events were applied in another order than their
   timestamps say (the session is scored in timestamp order);
 * ``events_outside_session``: events stamped before the start or after the end,
   left out of scoring;
 * ``inconsistent_test_run``: test runs whose counts do not add up, left out.
-Each of these names the events. ``needs_review`` is set by ``methods_disagree``,
-``insufficient_evidence``, session-wide ``low_evidence`` and the three recording flags.
-The overall score is the rubric-weighted sum of the four dimensions, always.
+Each of the last three names the events. ``needs_review`` is set by
+``methods_disagree``, ``insufficient_evidence``, ``llm_disagrees``,
+``prompt_injection_suspected``, session-wide ``low_evidence`` and the three recording
+flags. The overall score is the rubric-weighted sum of the four dimensions, always.
 """
 
 from __future__ import annotations
@@ -29,13 +36,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from assess.codetext import code_identifiers
 from assess.evaluation.ai_collaboration import score_ai_collaboration
+from assess.evaluation.blend import with_llm
 from assess.evaluation.code_quality import score_code_quality
 from assess.evaluation.combine import combine
 from assess.evaluation.communication import score_communication
 from assess.evaluation.evidence import redact_evidence
 from assess.evaluation.inputs import InterviewSignals, LLMReview, StaticReport
-from assess.evaluation.llm import llm_method
-from assess.evaluation.methods import DimensionDraft, Missing, clamp
+from assess.evaluation.integrity import injection_flag
+from assess.evaluation.methods import Missing, clamp
 from assess.evaluation.problem_solving import score_problem_solving
 from assess.evaluation.result import DimensionResult, Evaluation, Flag, FlagCode
 from assess.evaluation.rubric import DEFAULT_RUBRIC, DIMENSIONS, Rubric
@@ -47,6 +55,10 @@ __all__ = ["MIN_EVENTS", "MIN_TEST_RUNS", "score_session"]
 
 MIN_EVENTS = 5
 MIN_TEST_RUNS = 2
+#: Flags that always send the evaluation to a human.
+_REVIEW_FLAGS = frozenset({"methods_disagree", "insufficient_evidence", "llm_disagrees",
+                           "prompt_injection_suspected", "events_out_of_order",
+                           "events_outside_session", "inconsistent_test_run"})
 
 
 def score_session(
@@ -71,10 +83,11 @@ def score_session(
     drafts = [score_code_quality(view, static), score_problem_solving(view, signals),
               score_ai_collaboration(view), score_communication(view)]
     flags = _evidence_flags(view)
+    suspected = injection_flag(view)
+    if suspected is not None:
+        flags.append(suspected)
     online = bool(llm)
-    if llm:
-        drafts = [_with_llm(draft, llm.get(draft.name), view) for draft in drafts]
-    else:
+    if not llm:
         flags.append(Flag("offline_mode", "no LLM review; deterministic methods only"))
         drafts = [d.with_missing(Missing("llm", "no LLM review (offline)", False))
                   for d in drafts]
@@ -82,28 +95,17 @@ def score_session(
     results: list[DimensionResult] = []
     for draft in sorted(drafts, key=lambda d: DIMENSIONS.index(d.name)):
         result, dimension_flags = combine(draft, rubric)
+        if llm:
+            result, llm_flags = with_llm(result, llm.get(draft.name), view, rubric,
+                                         suspected=suspected is not None)
+            dimension_flags = (*dimension_flags, *llm_flags)
         results.append(_redacted(result, scrubber))
         flags.extend(dimension_flags)
+    flags = [dataclasses.replace(f, evidence=redact_evidence(f.evidence, scrubber))
+             if f.evidence else f for f in flags]
     return _evaluation(view, rubric, results, flags, (model or "unknown") if online else None)
 
 
-def _with_llm(draft: DimensionDraft, review: LLMReview | None,
-              view: SessionView) -> DimensionDraft:
-    """Add the LLM method to a dimension, or flag why it was dropped."""
-    if review is None:
-        return draft.with_flag(Flag("llm_method_dropped",
-                                    "the LLM review has no usable entry for this dimension",
-                                    draft.name))
-    method = llm_method(review, view)
-    if method is None:
-        return draft.with_flag(Flag("llm_method_dropped",
-                                    "the LLM review cited no event of this recording",
-                                    draft.name))
-    return draft.with_method(method)
-
-
-_REVIEW_FLAGS = ("methods_disagree", "insufficient_evidence", "events_out_of_order",
-                 "events_outside_session", "inconsistent_test_run")
 _MAX_NAMED_EVENTS = 5
 
 

@@ -234,9 +234,10 @@ def test_to_dict_is_json_ready_with_the_documented_shape() -> None:
     assert list(data["dimensions"]) == list(DIMENSIONS)
     quality = data["dimensions"]["code_quality"]
     assert set(quality) == {"score", "confidence", "status", "methods", "missing", "weight",
-                            "breakdown", "agreement", "evidence"}
+                            "breakdown", "agreement", "evidence", "llm"}
     assert quality["methods"] == ["tests", "static"]
     assert "llm: no LLM review (offline)" in quality["missing"]
+    assert quality["llm"] is None
     assert quality["weight"] == 0.4
     assert set(quality["evidence"][0]) == {"kind", "description", "timestamp", "eventId",
                                            "eventType", "snippet", "filePath", "line", "value"}

@@ -14,7 +14,7 @@ from assess.evaluation import (
     Rubric,
     score_session,
 )
-from assess.evaluation.combine import DISAGREEMENT_CONFIDENCE_CAP
+from assess.evaluation.blend import DISAGREEMENT_CONFIDENCE_CAP
 from tests.unit.evaluation.sessions import good_session
 
 
@@ -31,7 +31,8 @@ def test_agreeing_llm_review_raises_confidence_without_flags() -> None:
     assert not agree.needs_review
     assert not agree.has_flag("methods_disagree") and not agree.has_flag("offline_mode")
     for name in DIMENSIONS:
-        assert agree.dimension(name).agrees
+        opinion = agree.dimension(name).llm
+        assert opinion is not None and opinion.agrees and opinion.used
         assert agree.dimension(name).confidence >= offline.dimension(name).confidence * 0.9
     assert "llm" in agree.methods
 
@@ -41,19 +42,22 @@ def test_disagreement_over_threshold_flags_and_cuts_confidence() -> None:
     agree = score_session(session, llm=_reviews(85.0, session[6].event_id), model="m")
     clash = score_session(session, llm=_reviews(10.0, session[6].event_id), model="m")
     quality = clash.dimension("code_quality")
-    assert quality.spread is not None and quality.spread > 20
-    assert not quality.agrees
+    assert quality.llm is not None and not quality.llm.agrees and quality.llm.used
+    assert quality.spread is not None and quality.spread > 20 and not quality.agrees
     assert clash.needs_review
-    assert clash.has_flag("methods_disagree", "code_quality")
+    assert clash.has_flag("llm_disagrees", "code_quality")
     reason = next(f.reason for f in clash.flags if f.dimension == "code_quality"
-                  and f.code == "methods_disagree")
-    assert reason.startswith("code_quality: methods disagree by")
+                  and f.code == "llm_disagrees")
+    assert reason.startswith("code_quality: the LLM review gives 10.0")
     assert quality.confidence <= DISAGREEMENT_CONFIDENCE_CAP
     assert quality.confidence < agree.dimension("code_quality").confidence / 2
-    # not averaged away: the score is still the method-weighted combination
-    b = quality.breakdown
-    assert quality.score == pytest.approx(
-        (0.45 * b["tests"] + 0.35 * b["static"] + 0.20 * b["llm"]) / 1.0)
+    # not averaged away: both views are in the result, the score is the weighted one
+    offline = score_session(session).dimension("code_quality")
+    assert quality.llm.deterministic_score == pytest.approx(offline.score)
+    assert quality.llm.gap == pytest.approx(10.0 - offline.score)
+    weight = quality.llm.weight
+    assert 0 < weight < 0.5
+    assert quality.score == pytest.approx(weight * 10.0 + (1 - weight) * offline.score)
     assert clash.overall_confidence < agree.overall_confidence
 
 
