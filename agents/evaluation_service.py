@@ -34,9 +34,11 @@ from adapters.llm import (
     BudgetExceeded,
     CostLedger,
     LLMClient,
+    LLMError,
     LLMRejected,
     LLMUnavailable,
     MalformedLLMOutput,
+    PrefixCheck,
     StructuredRequest,
     Usage,
     Validator,
@@ -55,6 +57,7 @@ from assess.evaluation import (
     build_llm_request,
     final_code,
     parse_llm_review,
+    review_prefix,
     score_session,
 )
 from assess.privacy import identity_terms
@@ -66,6 +69,7 @@ __all__ = [
     "Review",
     "ReviewStatus",
     "Scored",
+    "check_cache_prefix",
     "realtime_review",
     "recording_digest",
     "redact_terms",
@@ -158,6 +162,23 @@ def review_request(recording: Sequence[RecordedEvent], rubric: Rubric,
                              input_schema=LLM_REVIEW_SCHEMA,
                              max_tokens=settings.llm_evaluation_max_tokens,
                              tool_description=_TOOL_DESCRIPTION)
+
+
+async def check_cache_prefix(client: LLMClient, rubric: Rubric, settings: Settings, *,
+                             timeout: float = 10.0) -> PrefixCheck | None:
+    """The review's cached prefix against the model's caching minimum, counted by the API.
+
+    Below the minimum the API caches nothing and says nothing, so the worker checks
+    once at start. None when the count is unavailable (the worker starts anyway).
+    """
+    system, rubric_text = review_prefix(rubric)
+    request = StructuredRequest(model=settings.evaluation_model, system=system, rubric=rubric_text,
+                                user=".", tool_name=LLM_TOOL_NAME, input_schema=LLM_REVIEW_SCHEMA,
+                                tool_description=_TOOL_DESCRIPTION)
+    try:
+        return await asyncio.wait_for(client.prefix_tokens(request), timeout)
+    except (LLMError, TimeoutError):
+        return None
 
 
 def review_validator(recording: Sequence[RecordedEvent]) -> Validator[dict[str, LLMReview]]:

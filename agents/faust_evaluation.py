@@ -23,8 +23,10 @@ import faust
 
 from adapters.db.evaluations_repo import EvaluationsRepo
 from adapters.db.failed_jobs import failed_job_recorder
+from adapters.llm import LLMClient
 from agents.evaluation import WORKER, EvaluationHandler, Evaluator
 from agents.evaluation_batches import BatchCoordinator
+from agents.evaluation_service import check_cache_prefix, rubric_from
 from agents.faust_jobs import register_job_agents
 from agents.faust_support import FaustOutbox
 from agents.jobs import JobRunner
@@ -85,6 +87,19 @@ class _Evaluation:
                          max_bytes=self.settings.max_message_bytes)
 
 
+async def _log_cache_prefix(client: LLMClient, settings: Settings) -> None:
+    """One line saying whether the review's prefix is long enough to be cached."""
+    check = await check_cache_prefix(client, rubric_from(settings), settings)
+    if check is None:
+        log.warning("llm_cache_prefix_unchecked", model=settings.evaluation_model)
+    elif not check.cacheable:
+        log.warning("llm_cache_prefix_too_short", model=check.model, tokens=check.tokens,
+                    minimum=check.minimum)
+    else:
+        log.info("llm_cache_prefix", model=check.model, tokens=check.tokens,
+                 minimum=check.minimum)
+
+
 def register_evaluation_agent(app: faust.App, settings: Settings) -> list[Any]:
     """Agents for ``evaluation`` and ``evaluation-urgent`` (and retries), and the batch timer."""
     evaluation = _Evaluation(app, settings)
@@ -92,6 +107,14 @@ def register_evaluation_agent(app: faust.App, settings: Settings) -> list[Any]:
                                  evaluation.runner, agent="evaluation")
     agents += register_job_agents(app, settings, "evaluation-urgent-agent",
                                   [EVALUATION_URGENT], evaluation.runner, agent="evaluation")
+    if not settings.offline:
+        @app.task
+        async def check_cache_prefix_once() -> None:
+            # Runs once the app is up, so after the resources service opened the client.
+            client = evaluation.resources.llm
+            if client is not None:
+                await _log_cache_prefix(client, settings)
+
     if not settings.offline and settings.llm_batch_enabled:
         @app.timer(settings.llm_batch_interval_seconds, name="evaluation-llm-batches")
         async def llm_batches() -> None:

@@ -30,7 +30,7 @@ from assess.evaluation.inputs import (
 from assess.evaluation.llm import LLM_REVIEW_SCHEMA, LLM_TOOL_NAME, parse_llm_review
 from assess.evaluation.prompts import PromptQuality, assess_prompt
 from assess.evaluation.result import DimensionResult, Evaluation, Evidence, Flag
-from assess.evaluation.review_prompt import build_llm_request, split_data_block
+from assess.evaluation.review_prompt import build_llm_request, review_prefix, split_data_block
 from assess.evaluation.rubric import DEFAULT_RUBRIC, DIMENSIONS, Rubric
 from assess.evaluation.scoring import score_session
 from assess.evaluation.session import final_code
@@ -60,6 +60,7 @@ __all__ = [
     "build_llm_request",
     "final_code",
     "parse_llm_review",
+    "review_prefix",
     "score_session",
     "split_data_block",
 ]

@@ -9,7 +9,12 @@ from __future__ import annotations
 import pytest
 
 from adapters.llm import LLMClient, min_cacheable_tokens
-from agents.evaluation_service import realtime_review, review_request, rubric_from
+from agents.evaluation_service import (
+    check_cache_prefix,
+    realtime_review,
+    review_request,
+    rubric_from,
+)
 from tests.fake_anthropic import FakeAnthropic, Reply
 from tests.unit.evaluation.sessions import bad_session
 from tests.unit.evaluation_service.conftest import review_for, session
@@ -56,3 +61,16 @@ async def test_the_first_review_writes_the_prefix_and_the_next_reads_it(
     body = fake.message_bodies()[0]
     marked = [b for b in [*body["tools"], *body["system"]] if "cache_control" in b]
     assert marked == [body["system"][-1]], "one breakpoint, at the end of the rubric"
+
+
+async def test_the_worker_check_counts_the_prefix_or_gives_up(fake: FakeAnthropic) -> None:
+    settings = fake.settings()
+    async with LLMClient(settings) as client:
+        check = await check_cache_prefix(client, rubric_from(settings), settings)
+    assert check is not None and check.cacheable and check.minimum == 1024
+    request = review_request(session(), rubric_from(settings), settings)
+    async with LLMClient(settings) as client:
+        assert check.tokens == (await client.prefix_tokens(request)).tokens
+    dead = fake.settings(anthropic_base_url="http://127.0.0.1:9", llm_max_retries=0)
+    async with LLMClient(dead) as client:
+        assert await check_cache_prefix(client, rubric_from(dead), dead, timeout=5) is None
