@@ -91,6 +91,10 @@ def test_realtime_and_batch_reviews(stack: StackInfo, database_url: str, topic_p
     finally:
         worker.stop()
     assert NAME not in fake.sent_text() and EMAIL not in fake.sent_text()
+    logs = worker.logs()
+    assert '"llm_cache_prefix"' in logs and "llm_cache_prefix_too_short" not in logs, \
+        "the worker counted the cached prefix at start and found it long enough"
+    assert sum(r.path == "/v1/messages/count_tokens" for r in fake.requests) == 2
 
 
 def check_realtime(row: dict[str, Any], sent: str, candidate_ids: list[str]) -> None:
