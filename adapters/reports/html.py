@@ -124,7 +124,10 @@ def _flags(flags: list[Mapping[str, Any]]) -> str:
     items = "".join(
         f"<li><strong>{_e(f.get('code'))}</strong>"
         + (f" ({_e(f.get('dimension'))})" if f.get("dimension") else "")
-        + f": {_e(f.get('reason'))}</li>" for f in flags)
+        + f": {_e(f.get('reason'))}"
+        + (f"<ul>{''.join(_evidence(item) for item in f['evidence'])}</ul>"
+           if f.get("evidence") else "")  # the passages a flag cites, e.g. notes to the grader
+        + "</li>" for f in flags)
     return f"<h2>Flags</h2><ul>{items}</ul>"
 
 
