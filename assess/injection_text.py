@@ -22,6 +22,7 @@ character it came from, so a match can be quoted from the original text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -41,8 +42,9 @@ _WORD = re.compile(r"[^\W_]+(?:[@$][^\W_]+)*|[@$][^\W_]+")
 _SPELLED = re.compile(r"(?<![^\W\d_])(?:[^\W\d_] ){3,}[^\W\d_](?![^\W\d_])")
 
 
+@functools.lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
-    """One character folded: compatibility form, no Latin accents, case folded."""
+    """One character folded: compatibility form, no Latin accents, case folded (cached)."""
     if unicodedata.category(ch) == "Cf":
         return ""
     decomposed = unicodedata.normalize("NFKD", ch)

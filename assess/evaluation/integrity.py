@@ -13,6 +13,7 @@ scores are then shown but not used.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -20,7 +21,7 @@ from assess.codetext import text_runs
 from assess.evaluation.evidence import kind_for, make_evidence
 from assess.evaluation.result import Evidence, Flag
 from assess.evaluation.session import SessionView
-from assess.injection import Rule, scan
+from assess.injection import Hit, Rule, scan
 from assess.privacy import IDENTITY_FIELDS
 from assess.recording import RecordedEvent
 
@@ -48,6 +49,12 @@ _LABELS: dict[Rule, str] = {
 }
 
 
+@functools.lru_cache(maxsize=256)
+def _runs(content: str, path: str) -> tuple[str, ...]:
+    """Comments and strings of one file (cached: edits repeat the same content)."""
+    return tuple(text_runs(content, path))
+
+
 def _texts(key: str, value: Any) -> Iterator[tuple[str, str, bool, str | None]]:
     """``(field, text, is_chat, file_path)`` for every text under one data field."""
     if key in IDENTITY_FIELDS:
@@ -56,7 +63,7 @@ def _texts(key: str, value: Any) -> Iterator[tuple[str, str, bool, str | None]]:
         for path, content in value.items():
             yield f"file name in {key}", str(path), False, str(path)
             if isinstance(content, str):
-                for run in text_runs(content, str(path)):
+                for run in _runs(content, str(path)):
                     yield f"comment or string in {path}", run, False, str(path)
     elif isinstance(value, str):
         yield key, value, key in _CHAT_FIELDS, None
@@ -69,13 +76,19 @@ def _texts(key: str, value: Any) -> Iterator[tuple[str, str, bool, str | None]]:
 
 
 def injection_evidence(events: tuple[RecordedEvent, ...]) -> tuple[Evidence, ...]:
-    """One evidence item per (event, field, rule) that addresses the grader, in event order."""
+    """One evidence item per (event, field, rule) that addresses the grader, in event order.
+
+    A recording repeats the same file in many edits: each distinct text is read once.
+    """
     seen: set[tuple[str, str, str]] = set()
     found: list[Evidence] = []
+    hits: dict[tuple[str, bool], list[Hit]] = {}
     for event in events:
         for key in TEXT_FIELDS.get(event.type, ()):
             for field, text, chat, path in _texts(key, event.data.get(key)):
-                for hit in scan(text, chat=chat):
+                if (text, chat) not in hits:
+                    hits[(text, chat)] = scan(text, chat=chat)
+                for hit in hits[(text, chat)]:
                     mark = (event.event_id, field, hit.rule)
                     if mark in seen:
                         continue
