@@ -92,3 +92,55 @@ async def consume_in_batches(stream: Any, max_events: int, within: float,
                     await manual.ack(event)
     finally:
         reader.cancel()
+
+
+async def consume_batches(channel: Any, consumer: Any, max_events: int,
+                          handle: Callable[[Sequence[Any]], Awaitable[None]],
+                          shutdown_bound: float, guard: CommitGuard,
+                          ) -> None:
+    """Feed ``handle`` the batches a :class:`~agents.faust_batches.BatchChannel` cuts.
+
+    Each batch is whatever was waiting (at most ``max_events`` messages). The guard
+    admits the messages that continue their partitions in order; admitted ones are
+    acknowledged once ``handle`` returned, the rest are untracked (they will be read
+    again after the guard's seek). If ``handle`` fails, the guard is rewound and the
+    partitions sought back before the error propagates, so nothing is skipped.
+    """
+    while True:
+        batch = await channel.take(max_events)
+        accepted, seeks = guard.admit([(m.tp, m.offset) for m in batch])
+        admitted = [m for m, ok in zip(batch, accepted, strict=True) if ok]
+        rejected = [m for m, ok in zip(batch, accepted, strict=True) if not ok]
+        consumer._unacked_messages.difference_update(rejected)
+        if admitted:
+            await _stored_or_rewound(admitted, handle, shutdown_bound, guard, consumer)
+        for tp, offset in seeks.items():
+            await consumer.seek(tp, offset)
+
+
+async def _stored_or_rewound(admitted: list[Any],
+                             handle: Callable[[Sequence[Any]], Awaitable[None]],
+                             bound: float, guard: CommitGuard, consumer: Any) -> None:
+    """Run ``handle`` to the end (even when cancelled, up to ``bound`` s), then ack."""
+    task = asyncio.ensure_future(handle(admitted))
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task}, timeout=bound)
+        if task.done() and not task.cancelled() and task.exception() is None:
+            _acknowledge(admitted, guard, consumer)
+        raise
+    except BaseException:
+        first = guard.rewind([(m.tp, m.offset) for m in admitted])
+        consumer._unacked_messages.difference_update(admitted)
+        for tp, offset in first.items():
+            await consumer.seek(tp, offset)
+        raise
+    _acknowledge(admitted, guard, consumer)
+
+
+def _acknowledge(admitted: list[Any], guard: CommitGuard, consumer: Any) -> None:
+    guard.stored({m.tp for m in admitted})
+    ack = consumer.ack
+    for message in admitted:
+        ack(message)

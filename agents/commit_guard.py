@@ -76,6 +76,17 @@ class CommitGuard:
             if tp in self.expected:
                 self.stored_upto[tp] = self.expected[tp]
 
+    def rewind(self, positions: Sequence[tuple[Any, int]]) -> dict[Any, int]:
+        """A batch failed: expect its first offset per partition again (the seeks to do)."""
+        first: dict[Any, int] = {}
+        for tp, offset in positions:
+            if tp not in first or offset < first[tp]:
+                first[tp] = offset
+        for tp, offset in first.items():
+            self.expected[tp] = offset
+            self.seeking.discard(tp)
+        return first
+
     def clamp(self, offsets: Mapping[Any, int]) -> dict[Any, int]:
         """The commit Faust asked for, limited to what we stored (unknown TPs dropped)."""
         return {tp: min(offset, self.stored_upto[tp])
