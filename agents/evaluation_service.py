@@ -84,6 +84,9 @@ ReviewStatus = Literal["used", "dropped", "pending", "offline"]
 Channel = Literal["realtime", "batch"]
 _MODES: dict[ReviewStatus, str] = {
     "used": "llm", "dropped": "fallback", "pending": "llm-pending", "offline": "offline"}
+#: What a dimension's ``missing`` says about the LLM when its review is not in the result.
+_ABSENT: dict[ReviewStatus, str] = {"dropped": "the LLM review was dropped ({})",
+                                    "pending": "the LLM review is queued in a message batch"}
 _TOOL_DESCRIPTION = ("Record the review: per dimension a score (0-100), a confidence (0-1), "
                      "a rationale and evidence.")
 
@@ -244,7 +247,9 @@ def score(recording: Sequence[RecordedEvent], *, rubric: Rubric,
     used = review.status == "used"
     evaluation = score_session(recording, rubric=rubric, signals=signals, static=static,
                                llm=review.reviews if used else None,
-                               model=review.model if used else None, redact=list(redact))
+                               model=review.model if used else None, redact=list(redact),
+                               llm_absent=_ABSENT.get(review.status, "").format(review.reason)
+                               or "no LLM review (offline)")
     if review.status == "dropped":
         evaluation = _replace_offline_flag(evaluation, [
             Flag("llm_method_dropped", f"LLM review dropped: {review.reason}", name)

@@ -70,6 +70,7 @@ def score_session(
     llm: Mapping[str, LLMReview] | None = None,
     model: str | None = None,
     redact: Iterable[str] = (),
+    llm_absent: str = "no LLM review (offline)",
 ) -> Evaluation:
     """Score a completed session (raises SessionNotComplete for a live one).
 
@@ -77,7 +78,8 @@ def score_session(
     ``signals`` from the interview agent; ``llm`` from :func:`parse_llm_review`.
     ``redact`` lists identity strings (name, e-mail, candidate id) to remove from
     evidence snippets; they never influence a score. ``model`` names the LLM that
-    wrote ``llm``; without reviews the evaluation is "offline".
+    wrote ``llm``; without reviews the evaluation is "offline", and ``llm_absent`` is
+    what each dimension's ``missing`` says about the LLM (why there is no review).
     """
     view = SessionView.from_recording(recording)
     drafts = [score_code_quality(view, static), score_problem_solving(view, signals),
@@ -89,8 +91,7 @@ def score_session(
     online = bool(llm)
     if not llm:
         flags.append(Flag("offline_mode", "no LLM review; deterministic methods only"))
-        drafts = [d.with_missing(Missing("llm", "no LLM review (offline)", False))
-                  for d in drafts]
+        drafts = [d.with_missing(Missing("llm", llm_absent, False)) for d in drafts]
     scrubber = Scrubber.build(redact, code_identifiers((f.path, f.content) for f in view.files))
     results: list[DimensionResult] = []
     for draft in sorted(drafts, key=lambda d: DIMENSIONS.index(d.name)):

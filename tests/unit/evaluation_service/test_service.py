@@ -51,12 +51,17 @@ def test_a_dropped_review_flags_every_dimension() -> None:
         ("llm_method_dropped", name) for name in DIMENSIONS]
     assert ("offline_mode", None) not in codes(result)
     assert "no valid review in 2 attempts" in result["flags"][-1]["reason"]
+    for dimension in result["dimensions"].values():  # and what is missing says why
+        assert ("llm: the LLM review was dropped (no valid review in 2 attempts (no_tool_use))"
+                in dimension["missing"])
 
 
 def test_a_pending_review_is_provisional() -> None:
     pending = scored(Review("pending", model="claude-sonnet-4-5", channel="batch"))
     assert pending.mode == "llm-pending" and not pending.final
     assert any("queued in a message batch" in f["reason"] for f in pending.result["flags"])
+    assert all("llm: the LLM review is queued in a message batch" in d["missing"]
+               for d in pending.result["dimensions"].values())
 
 
 def test_a_used_review_is_one_more_method() -> None:
