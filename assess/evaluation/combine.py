@@ -23,6 +23,7 @@ best guess from little, the result says what is missing and raises a flag.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from types import MappingProxyType
 
@@ -31,7 +32,7 @@ from assess.evaluation.result import DimensionResult, Evidence, Flag, Status
 from assess.evaluation.rubric import Rubric
 
 __all__ = ["DISAGREEMENT_CONFIDENCE_CAP", "MAX_EVIDENCE_PER_DIMENSION", "MIN_CONFIDENCE",
-           "combine"]
+           "combine", "settle"]
 
 MAX_CONFIDENCE = 0.95
 MIN_CONFIDENCE = 0.3
@@ -103,22 +104,33 @@ def _spread(methods: tuple[MethodScore, ...]) -> float | None:
 
     The gap is between their bands (one standard error either side, where known), so
     an estimate from two answers cannot disagree with anything it could also be.
-
-    An LLM review estimates the whole dimension, so it is set against the mean of
-    the other methods.
     """
     groups: dict[str, list[tuple[float, float]]] = {}
     for method in methods:
-        if method.name != "llm":
-            low, high = method.interval
-            groups.setdefault(method.group, []).append((clamp(low), clamp(high)))
+        low, high = method.interval
+        groups.setdefault(method.group, []).append((clamp(low), clamp(high)))
     # the gap between the bands: estimates whose error bands overlap do not disagree
     spreads = [max(0.0, max(lo for lo, _ in g) - min(hi for _, hi in g))
                for g in groups.values() if len(g) > 1]
-    rest = [clamp(m.score) for m in methods if m.name != "llm"]
-    spreads += [abs(clamp(m.score) - sum(rest) / len(rest))
-                for m in methods if m.name == "llm" and rest]
     return max(spreads) if spreads else None
+
+
+def settle(result: DimensionResult,
+           flags: tuple[Flag, ...]) -> tuple[DimensionResult, tuple[Flag, ...]]:
+    """Status and ``insufficient_evidence`` flag from the final confidence.
+
+    After an LLM review is blended in, the dimension's confidence is no longer the
+    deterministic one: a review can lift a thin dimension above MIN_CONFIDENCE, and
+    a disagreement can push it below.
+    """
+    enough = result.confidence >= MIN_CONFIDENCE and bool(result.breakdown)
+    status: Status = "scored" if enough else "insufficient_evidence"
+    kept = tuple(f for f in flags if f.code != "insufficient_evidence")
+    if not enough:
+        kept += (Flag("insufficient_evidence", _insufficient(
+            result.name, result.missing, result.confidence, disagree=not result.agrees),
+            result.name),)
+    return dataclasses.replace(result, status=status), kept
 
 
 def _missing(draft: DimensionDraft) -> tuple[str, ...]:

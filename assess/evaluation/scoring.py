@@ -38,7 +38,7 @@ from assess.codetext import code_identifiers
 from assess.evaluation.ai_collaboration import score_ai_collaboration
 from assess.evaluation.blend import with_llm
 from assess.evaluation.code_quality import score_code_quality
-from assess.evaluation.combine import combine
+from assess.evaluation.combine import combine, settle
 from assess.evaluation.communication import score_communication
 from assess.evaluation.evidence import redact_evidence
 from assess.evaluation.inputs import InterviewSignals, LLMReview, StaticReport
@@ -99,7 +99,7 @@ def score_session(
         if llm:
             result, llm_flags = with_llm(result, llm.get(draft.name), view, rubric,
                                          suspected=suspected is not None)
-            dimension_flags = (*dimension_flags, *llm_flags)
+            result, dimension_flags = settle(result, (*dimension_flags, *llm_flags))
         results.append(_redacted(result, scrubber))
         flags.extend(dimension_flags)
     flags = [dataclasses.replace(f, evidence=redact_evidence(f.evidence, scrubber))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from assess.evaluation import DEFAULT_RUBRIC, score_session
-from assess.evaluation.combine import MIN_CONFIDENCE, combine
+from assess.evaluation.combine import MIN_CONFIDENCE, combine, settle
 from assess.evaluation.methods import DimensionDraft, MethodScore, Missing
 from tests.unit.evaluation.sessions import Recorder
 
@@ -86,3 +88,14 @@ def test_vague_prompts_and_bare_code_are_measured_not_floored() -> None:
                        "it fails", "no change", "what now", "still failing", "help me",
                        "try again", "not right"])
     assert 0.0 < terse < wordier < 15.0
+
+
+def test_a_blended_review_settles_the_status_from_the_final_confidence() -> None:
+    thin, flags = combine(DimensionDraft("problem_solving", (
+        MethodScore("process", 70.0, 0.2),)), DEFAULT_RUBRIC)
+    assert thin.status == "insufficient_evidence" and flags[-1].code == "insufficient_evidence"
+    lifted, kept = settle(dataclasses.replace(thin, confidence=0.6), flags)
+    assert lifted.status == "scored" and not kept
+    dropped, again = settle(dataclasses.replace(lifted, confidence=0.1), kept)
+    assert dropped.status == "insufficient_evidence"
+    assert [f.code for f in again] == ["insufficient_evidence"]
