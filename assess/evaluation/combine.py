@@ -120,8 +120,9 @@ def settle(result: DimensionResult,
     """Status and ``insufficient_evidence`` flag from the final confidence.
 
     After an LLM review is blended in, the dimension's confidence is no longer the
-    deterministic one: a review can lift a thin dimension above MIN_CONFIDENCE, and
-    a disagreement can push it below.
+    deterministic one: a review that disagrees can push it below MIN_CONFIDENCE, and
+    the status then says the number is not one to decide on. (A dimension already
+    short of evidence keeps its confidence: the blend does not use a review there.)
     """
     enough = result.confidence >= MIN_CONFIDENCE and bool(result.breakdown)
     status: Status = "scored" if enough else "insufficient_evidence"
