@@ -80,7 +80,7 @@ class _Evaluation:
                                     asyncio.Semaphore(self.settings.evaluation_concurrency))
         pool = self.resources.pool
 
-        record_failed = failed_job_recorder(pool)
+        record_failed = failed_job_recorder(pool, self.settings.app_id)
         return JobRunner(worker=WORKER, handler=handler, policy=EVALUATION_POLICY,
                          send=outbox.send, record_failed=record_failed,
                          names=self.settings.topics, lanes=self.settings.evaluation_concurrency,

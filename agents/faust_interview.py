@@ -80,7 +80,8 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
             async with pool.acquire() as conn:
                 await migrate(conn)
             processor = InterviewProcessor(
-                store=TableStore(table), send=outbox.send, write=_writer(pool, active),
+                store=TableStore(table), send=outbox.send,
+                write=_writer(pool, active, settings.app_id),
                 items=CachedItemBank(pool), reducer_config=reducer_config(settings),
                 lanes=settings.worker_concurrency, max_bytes=settings.max_message_bytes,
                 names=settings.topics,
@@ -104,9 +105,10 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
     return interview_agent
 
 
-def _writer(pool: Any, active: ActiveSessions) -> Any:
-    """The db adapter's batch write, then the batch-size and active-session gauges."""
-    store = batch_writer(pool)
+def _writer(pool: Any, active: ActiveSessions, group: str) -> Any:
+    """The db adapter's batch write (failed jobs recorded for consumer group ``group``),
+    then the batch-size and active-session gauges."""
+    store = batch_writer(pool, group)
 
     async def write(writes: InterviewWrites, failed: list[FailedJob]) -> None:
         await store(writes, failed)

@@ -39,7 +39,7 @@ def _runner(resources: WorkerResources, settings: Settings, outbox: FaustOutbox)
     senders = build_senders(settings, session=resources.http)
     handler = NotificationHandler(settings, senders, DeliveriesRepo(pool))
 
-    record_failed = failed_job_recorder(pool)
+    record_failed = failed_job_recorder(pool, settings.app_id)
     policy = notification_policy(settings)
     runner = JobRunner(worker=WORKER, handler=handler, policy=policy, send=outbox.send,
                        record_failed=record_failed, names=settings.topics,

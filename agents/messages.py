@@ -82,11 +82,25 @@ class DeadLetter:
         m = self.message
         return FailedJob(self.worker, m.topic, m.partition, m.offset, m.key,
                          m.value[:DLQ_MAX_PAYLOAD], self.error_type, self.error_message,
-                         self.stack_trace, self.attempts, self.failed_at, self.failed_at)
+                         self.stack_trace, self.attempts, self.failed_at, self.failed_at,
+                         reason=self.reason,
+                         headers=tuple((k, v.decode(errors="replace")[:2000])
+                                       for k, v in m.headers),
+                         session_id=_text_key(m.key))
 
     def out_message(self, dlq_topic: str) -> OutMessage:
         m = self.message
         return OutMessage(dlq_topic, m.key, m.value[:DLQ_MAX_PAYLOAD], dead_letter_headers(self))
+
+
+def _text_key(key: bytes | None) -> str | None:
+    """The message key as the session id it is meant to be, when it is short UTF-8."""
+    if not key or len(key) > 200:
+        return None
+    try:
+        return key.decode()
+    except UnicodeDecodeError:
+        return None
 
 
 def dead_letter_headers(letter: DeadLetter) -> tuple[tuple[str, bytes], ...]:

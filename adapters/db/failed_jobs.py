@@ -1,8 +1,13 @@
-"""The failed-job store: the newest dead letters, for inspection and manual retry."""
+"""The failed-job store: the newest dead letters, for inspection and manual retry.
+
+Each row belongs to the consumer group (``APP_ID``) whose worker recorded it, so
+one database can serve several groups and each admin board shows its own.
+"""
 
 from __future__ import annotations
 
 import builtins
+import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,40 +37,47 @@ class FailedJob:
     attempts: int
     first_failed_at: datetime
     last_failed_at: datetime
+    reason: str = ""  # the dead-letter reason class (a metric label)
+    headers: tuple[tuple[str, str], ...] = ()  # the message's headers, as text
+    session_id: str | None = None  # the message key, when it is text
 
-    def as_row(self) -> tuple[Any, ...]:
+    def as_row(self, group: str) -> tuple[Any, ...]:
         return (self.worker, self.source_topic, self.partition, self.offset, self.message_key,
                 self.payload, self.error_type, self.error_message, self.stack_trace,
-                self.attempts, self.first_failed_at, self.last_failed_at)
+                self.attempts, self.first_failed_at, self.last_failed_at, group, self.reason,
+                self.session_id, json.dumps([list(h) for h in self.headers]))
 
 
 _INSERT = (
     "INSERT INTO internal.failed_jobs (worker, source_topic, partition, \"offset\", message_key,"
     " payload, error_type, error_message, stack_trace, attempts, first_failed_at,"
-    " last_failed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
-    " ON CONFLICT (source_topic, partition, \"offset\") DO UPDATE SET"
+    " last_failed_at, consumer_group, reason, session_id, headers)"
+    " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16::jsonb)"
+    " ON CONFLICT (consumer_group, source_topic, partition, \"offset\") DO UPDATE SET"
     " error_type = EXCLUDED.error_type, error_message = EXCLUDED.error_message,"
-    " stack_trace = EXCLUDED.stack_trace,"
+    " stack_trace = EXCLUDED.stack_trace, reason = EXCLUDED.reason,"
+    " headers = EXCLUDED.headers,"
     " attempts = GREATEST(internal.failed_jobs.attempts, EXCLUDED.attempts),"
     " last_failed_at = EXCLUDED.last_failed_at, status = 'failed'"
 )
 _SUMMARY = (
     "id, worker, source_topic, partition, \"offset\", error_type, error_message, attempts,"
-    " first_failed_at, last_failed_at, status, retried_at"
+    " first_failed_at, last_failed_at, status, retried_at, consumer_group, reason, session_id"
 )
 
 
 class FailedJobStore:
     """CRUD over ``internal.failed_jobs``; every method takes a pool or connection."""
 
-    def __init__(self, db: asyncpg.Pool | asyncpg.Connection) -> None:
+    def __init__(self, db: asyncpg.Pool | asyncpg.Connection, group: str = "") -> None:
         self.db = db
+        self.group = group  # the consumer group rows are recorded for
 
     async def record(self, jobs: list[FailedJob]) -> None:
         """Upsert failures (a redelivered dead letter updates its row) and prune."""
         if not jobs:
             return
-        await self.db.executemany(_INSERT, [j.as_row() for j in jobs])
+        await self.db.executemany(_INSERT, [j.as_row(self.group) for j in jobs])
         await self.prune()
 
     async def prune(self, keep: int = KEEP_NEWEST) -> int:
@@ -112,13 +124,15 @@ class FailedJobStore:
         return int(await self.db.fetchval("SELECT count(*) FROM internal.failed_jobs"))
 
 
-def failed_job_recorder(pool: asyncpg.Pool) -> Callable[[list[FailedJob]], Awaitable[None]]:
-    """Record dead letters through ``pool``: an outage raises a ``TransientError``, rows
-    PostgreSQL refuses raise :class:`~adapters.db.errors.WriteRefused`."""
+def failed_job_recorder(pool: asyncpg.Pool, group: str = ""
+                        ) -> Callable[[list[FailedJob]], Awaitable[None]]:
+    """Record dead letters of consumer group ``group`` through ``pool``: an outage raises
+    a ``TransientError``, rows PostgreSQL refuses raise
+    :class:`~adapters.db.errors.WriteRefused`."""
 
     async def record(jobs: list[FailedJob]) -> None:
         with translate_write_errors("failed-job write"):
             async with pool.acquire() as conn:
-                await FailedJobStore(conn).record(jobs)
+                await FailedJobStore(conn, group).record(jobs)
 
     return record

@@ -73,7 +73,8 @@ async def write_interview_batch(conn: asyncpg.Connection, writes: InterviewWrite
             await _upsert_metrics(conn, list(writes.metrics.values()))
 
 
-def batch_writer(pool: asyncpg.Pool) -> Callable[[InterviewWrites, list[FailedJob]],
+def batch_writer(pool: asyncpg.Pool, group: str = "") -> Callable[[InterviewWrites,
+                                                                  list[FailedJob]],
                                                   Awaitable[None]]:
     """The interview agent's write: a batch's rows and its failed jobs, one transaction.
 
@@ -86,7 +87,7 @@ def batch_writer(pool: asyncpg.Pool) -> Callable[[InterviewWrites, list[FailedJo
         with translate_write_errors("PostgreSQL write"):
             async with pool.acquire() as conn, conn.transaction():
                 await write_interview_batch(conn, writes)
-                await FailedJobStore(conn).record(failed)
+                await FailedJobStore(conn, group).record(failed)
 
     return write
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from adapters.lag import register_lag_timer
 from interviewlm.admin.guard import AdminContext
+from interviewlm.admin.pause import REAPPLY_SECONDS
 from interviewlm.admin.stats import read_registry
 from interviewlm.admin.views import VIEWS
 from runtime.metrics import REGISTRY
@@ -46,4 +47,9 @@ def register_admin(app: Any, settings: Settings) -> AdminContext:
 
     app.timer(interval=SAMPLE_INTERVAL_SECONDS, name="interviewlm.admin.sample")(
         sample_throughput)
+
+    async def keep_paused() -> None:
+        ctx.pause.reapply()
+
+    app.timer(interval=REAPPLY_SECONDS, name="interviewlm.admin.pause")(keep_paused)
     return ctx

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from faust.web import View
 
 from interviewlm.admin import auth
+from interviewlm.admin.pause import PauseControl
 from interviewlm.admin.render import disabled_page
 from interviewlm.admin.stats import Window
 from runtime.settings import Settings
@@ -37,12 +38,14 @@ _NEED_AUTH = ("authentication required: send the x-internal-api-key header, "
 
 
 class AdminContext:
-    """What every admin view shares: settings, the Faust app, the throughput window."""
+    """What every admin view shares: settings, the Faust app, the throughput window,
+    and which agents are paused on this worker."""
 
     def __init__(self, app: Any, settings: Settings) -> None:
         self.app = app
         self.settings = settings
         self.window = Window()
+        self.pause = PauseControl(app, settings)
 
     @property
     def key(self) -> str | None:

@@ -117,12 +117,15 @@ class FailedJobRow:
     first_failed_at: datetime
     last_failed_at: datetime
     retried_at: datetime | None
+    reason: str = ""
+    session_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         def iso(value: datetime | None) -> str | None:
             return value.isoformat() if value is not None else None
 
         return {"id": self.id, "worker": self.worker, "source_topic": self.source_topic,
+                "reason": self.reason, "session_id": self.session_id,
                 "partition": self.partition, "offset": self.offset,
                 "error_type": self.error_type, "error_message": self.error_message,
                 "stack_trace": self.stack_trace, "attempts": self.attempts,

@@ -13,8 +13,15 @@ from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
 
-__all__ = ["board_page", "disabled_page", "fmt_seconds", "login_page", "render"]
+from adapters.db.evaluations_repo import ThetaPoint
+from adapters.reports.svg import theta_chart
+from interviewlm.admin.filters import JobFilter
+from interviewlm.admin.pages import JobDetail, SessionView
+
+__all__ = ["board_page", "confirm_page", "disabled_page", "fmt_seconds", "job_page",
+           "login_page", "render", "session_page"]
 
 
 def fmt_seconds(value: float | None) -> str:
@@ -60,10 +67,42 @@ def disabled_page() -> str:
 
 
 def board_page(**context: Any) -> str:
-    """The whole ``/admin/queues`` page: topics, throughput, failed jobs, workers."""
+    """The whole ``/admin/queues`` page: topics, agents, throughput, failed jobs, workers."""
     stats = context["stats"]
     window = (f"last {stats.window_seconds:.0f} s" if stats.window_seconds > 0
               else "no earlier sample yet")
-    context.setdefault("notice", None)
-    context.setdefault("errors", [])
-    return render("board.html", title="InterviewLM queues", window=window, **context)
+    for name, default in (("notice", None), ("errors", []), ("where", JobFilter()),
+                          ("agents", []), ("refresh", None), ("now", None)):
+        context.setdefault(name, default)
+    updated = (datetime.fromtimestamp(context["now"]).strftime("%H:%M:%S")
+               if context["now"] else None)
+    return render("board.html", title="InterviewLM queues", window=window, updated=updated,
+                  **context)
+
+
+def job_page(detail: JobDetail, *, csrf: str | None) -> str:
+    """``/admin/jobs/<id>``: the job, its redacted payload, headers, stack and history."""
+    return render("job.html", title=f"Failed job {detail.job.id}", detail=detail, job=detail.job,
+                  csrf=csrf)
+
+
+def session_page(view: SessionView, *, csrf: str | None) -> str:
+    """``/admin/sessions/<id>``: events in order, theta path with SE band, indicators,
+    the evaluation with its evidence, and the session's failed jobs."""
+    chart = Markup(theta_chart([ThetaPoint(t.seq, t.at, t.theta, t.se)
+                                for t in view.theta]))  # theta_chart escapes its text
+    return render("session.html", title=f"Session {view.session_id}", view=view, chart=chart,
+                  csrf=csrf)
+
+
+def confirm_page(action: str, verb: str, ids: list[int], where: JobFilter, *, back: str,
+                 csrf: str | None) -> str:
+    """The question before a retry or purge, listing exactly the jobs it will touch."""
+    return render("confirm.html", title=f"{verb} {len(ids)} failed job(s)?", action=action,
+                  verb=verb, ids=ids, where=where, back=_local(back), csrf=csrf)
+
+
+def _local(path: str) -> str:
+    """Only a local /admin path to go back to (no open redirect through the form)."""
+    return path if path.startswith("/admin") and "//" not in path and "\\" not in path \
+        else "/admin/queues"

@@ -2,10 +2,14 @@
 
 | route | does |
 |---|---|
-| GET  /admin, /admin/queues | the board (topics, throughput, failed jobs, workers) |
+| GET  /admin, /admin/queues | the board: topics, agents, throughput, failed jobs, workers |
 | GET/POST /admin/login, POST /admin/logout | session cookie for people |
-| POST /admin/failed/retry, /admin/failed/purge | ``id=N`` (or ``all=1`` for retry) |
 | GET  /admin/api/topics, failed, workers, stats | the same data as JSON |
+
+``/admin/queues`` and ``/admin/api/failed`` take the search filter
+(``topic, reason, session, status, since, until``) and ``page``; the board
+also takes ``refresh=<seconds>`` to reload itself. Job, session and action
+routes are in :mod:`.views_jobs`.
 
 Every route needs the API key header or a session (see :mod:`.guard`). A
 broker or database that is away makes the board show an error line for its
@@ -19,15 +23,18 @@ import time
 from typing import Any
 
 from interviewlm.admin import auth
-from interviewlm.admin.guard import AdminContext, AdminView, form_int
-from interviewlm.admin.jobs import load_jobs, purge_job, retry_all, retry_one
+from interviewlm.admin.filters import JobFilter, parse_filter
+from interviewlm.admin.guard import AdminContext, AdminView
+from interviewlm.admin.jobs import load_jobs
 from interviewlm.admin.kafka_info import load_topics, load_workers
 from interviewlm.admin.model import JobPage, WorkerView
+from interviewlm.admin.pause import AGENT_TOPICS
 from interviewlm.admin.render import board_page, login_page
 from interviewlm.admin.stats import Stats, read_registry, summarize
+from interviewlm.admin.views_jobs import JOB_VIEWS
 from runtime.metrics import REGISTRY
 
-__all__ = ["VIEWS", "current_stats", "notice_for"]
+__all__ = ["VIEWS", "current_stats", "notice_for", "refresh_seconds"]
 
 _TIMEOUT = 10.0
 
@@ -47,7 +54,17 @@ def notice_for(query: Any) -> str | None:
         value = query.get(name)
         if value is not None and str(value).isdigit():
             return text.format(n=int(value))
+    for name in ("paused", "resumed"):
+        agent = query.get(name)
+        if agent in AGENT_TOPICS:  # a known agent name, never arbitrary text
+            return f"The {agent} agent's consumption on this worker is {name}."
     return None
+
+
+def refresh_seconds(query: Any) -> int | None:
+    """``?refresh=N``: reload the board every N seconds (5 to 300), else None."""
+    value = str(query.get("refresh", ""))
+    return min(300, max(5, int(value))) if value.isdigit() and int(value) > 0 else None
 
 
 def _page_number(request: Any) -> int:
@@ -55,12 +72,13 @@ def _page_number(request: Any) -> int:
     return max(1, int(value)) if value.isdigit() else 1
 
 
-async def _gather(ctx: AdminContext, page: int) -> tuple[list[Any], list[str]]:
+async def _gather(ctx: AdminContext, page: int,
+                  where: JobFilter) -> tuple[list[Any], list[str]]:
     """Topics, workers and jobs concurrently; a failed part becomes an error line."""
     parts = await asyncio.gather(
         asyncio.wait_for(load_topics(ctx.app, ctx.settings), _TIMEOUT),
         asyncio.wait_for(load_workers(ctx.app, ctx.settings), _TIMEOUT),
-        asyncio.wait_for(load_jobs(ctx.settings, page), _TIMEOUT),
+        asyncio.wait_for(load_jobs(ctx.settings, where, page), _TIMEOUT),
         return_exceptions=True)
     errors = []
     for label, part in zip(("Kafka topics", "Consumer group", "Failed jobs"), parts,
@@ -76,8 +94,8 @@ class Board(AdminView):
         denied = self.refuse(request, access)
         if denied is not None:
             return denied
-        page = _page_number(request)
-        (topics, worker, jobs), errors = await _gather(self.ctx, page)
+        page, where = _page_number(request), parse_filter(request.query)
+        (topics, worker, jobs), errors = await _gather(self.ctx, page, where)
         group = self.ctx.settings.app_id
         if isinstance(worker, BaseException):
             worker = WorkerView(group, "unknown", [], {}, False, False, errors[-1])
@@ -86,7 +104,8 @@ class Board(AdminView):
             stats=current_stats(self.ctx), worker=worker,
             jobs=jobs if isinstance(jobs, JobPage) else JobPage([], page, 20, 0, 0),
             csrf=self.csrf_for(access, request), notice=notice_for(request.query),
-            errors=errors)
+            errors=[*errors, *where.problems], where=where, agents=self.ctx.pause.states(),
+            refresh=refresh_seconds(request.query), now=time.time())
         return self.page(html)
 
 
@@ -124,43 +143,6 @@ class Logout(AdminView):
                              {"Set-Cookie": auth.clear_cookie(secure=self.secure(request))})
 
 
-class Retry(AdminView):
-    async def post(self, request: Any) -> Any:
-        access = self.access(request)
-        denied, form = await self.refuse_post(request, access)
-        if denied is not None:
-            return denied
-        job_id = form_int(form, "id")
-        if job_id is None and form.get("all") != "1":
-            return self.data({"error": "give id=<job id> or all=1"}, 400)
-        try:
-            done = (await retry_one(self.ctx.settings, job_id) if job_id is not None
-                    else await retry_all(self.ctx.settings))
-        except Exception as exc:
-            return self.data({"error": f"retry failed: {type(exc).__name__}"}, 503)
-        if access.method == "header":
-            return self.data({"retried": done})
-        return self.redirect(f"/admin/queues?retried={len(done)}#failed")
-
-
-class Purge(AdminView):
-    async def post(self, request: Any) -> Any:
-        access = self.access(request)
-        denied, form = await self.refuse_post(request, access)
-        if denied is not None:
-            return denied
-        job_id = form_int(form, "id")
-        if job_id is None:
-            return self.data({"error": "give id=<job id>"}, 400)
-        try:
-            purged = await purge_job(self.ctx.settings, job_id)
-        except Exception as exc:
-            return self.data({"error": f"purge failed: {type(exc).__name__}"}, 503)
-        if access.method == "header":
-            return self.data({"purged": [job_id] if purged else []})
-        return self.redirect(f"/admin/queues?purged={int(purged)}#failed")
-
-
 class ApiView(AdminView):
     """JSON mirrors: same auth, 503 with the error class when a backend is away."""
 
@@ -185,7 +167,9 @@ class ApiTopics(ApiView):
 
 class ApiFailed(ApiView):
     async def load(self, request: Any) -> Any:
-        return (await load_jobs(self.ctx.settings, _page_number(request))).to_json()
+        where = parse_filter(request.query)
+        return {**(await load_jobs(self.ctx.settings, where, _page_number(request))).to_json(),
+                "group": self.ctx.settings.app_id, "problems": list(where.problems)}
 
 
 class ApiWorkers(ApiView):
@@ -214,10 +198,9 @@ VIEWS: dict[str, type[AdminView]] = {
     "/admin/queues": Board,
     "/admin/login": Login,
     "/admin/logout": Logout,
-    "/admin/failed/retry": Retry,
-    "/admin/failed/purge": Purge,
     "/admin/api/topics": ApiTopics,
     "/admin/api/failed": ApiFailed,
     "/admin/api/workers": ApiWorkers,
     "/admin/api/stats": ApiStats,
+    **JOB_VIEWS,
 }

@@ -37,14 +37,14 @@ T = TypeVar("T")
 
 def start_worker(stack: StackInfo, database_url: str, topic_prefix: str, tmp_path: Path,
                  *, key: str | None = API_KEY, extra: dict[str, str] | None = None,
-                 ) -> WorkerProcess:
-    """A real ``interviewlm worker --agents interview``, ready (tables recovered)."""
+                 agents: str = "interview") -> WorkerProcess:
+    """A real ``interviewlm worker --agents <agents>``, ready (tables recovered)."""
     env = {"KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers, "DATABASE_URL": database_url,
            "TOPIC_PREFIX": topic_prefix, "APP_ID": unique("board-"),
            "KAFKA_TOPIC_PARTITIONS": "4", "BATCH_WITHIN_SECONDS": "0.05", **(extra or {})}
     if key is not None:
         env["INTERNAL_API_KEY"] = key
-    worker = WorkerProcess(env, tmp_path, agents="interview")
+    worker = WorkerProcess(env, tmp_path, agents=agents)
     if key is None:
         worker.env.pop("INTERNAL_API_KEY", None)
     worker.start()
@@ -97,8 +97,10 @@ def wait_for(check: Callable[[], T | None], timeout: float = 60.0, what: str = "
 
 
 def insert_failed_job(database_url: str, topic: str, event: dict[str, Any],
-                      offset: int = 900_000) -> int:
-    """A failed job whose payload is a valid interview event; returns its id."""
+                      offset: int = 900_000, group: str = "",
+                      failed_at: datetime | None = None) -> int:
+    """A failed job of consumer group ``group`` whose payload is a valid interview event,
+    after three attempts (retry headers included); returns its id."""
 
     async def insert() -> int:
         conn = await asyncpg.connect(database_url)
@@ -107,17 +109,28 @@ def insert_failed_job(database_url: str, topic: str, event: dict[str, Any],
                 if await conn.fetchval("SELECT to_regclass('internal.failed_jobs')"):
                     break
                 await asyncio.sleep(0.5)
-            now = datetime.now(UTC)
+            for _ in range(120):  # ... and adds the operators' columns
+                if await conn.fetchval("SELECT 1 FROM information_schema.columns WHERE"
+                                       " table_name = 'failed_jobs' AND column_name ="
+                                       " 'consumer_group'"):
+                    break
+                await asyncio.sleep(0.5)
+            now = failed_at or datetime.now(UTC)
+            session = event["data"]["sessionId"]
+            headers = [["x-attempt", "3"], ["x-origin", f"{topic}:0:{offset}"],
+                       ["x-last-error", "TransientError: PostgreSQL write failed"]]
             return int(await conn.fetchval(
                 "INSERT INTO internal.failed_jobs (worker, source_topic, partition, \"offset\","
                 " message_key, payload, error_type, error_message, stack_trace, attempts,"
-                " first_failed_at, last_failed_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,"
-                "$11) RETURNING id",
-                "interview-agent", topic, 0, offset, event["data"]["sessionId"].encode(),
+                " first_failed_at, last_failed_at, consumer_group, reason, session_id, headers)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11,$12,$13,$14,$15::jsonb)"
+                " RETURNING id",
+                "interview-agent", topic, 0, offset, session.encode(),
                 json.dumps(event).encode(), "TransientError",
                 "PostgreSQL write failed: ConnectionDoesNotExistError",
                 "Traceback (most recent call last):\n  File \"agents/interview.py\"\n"
-                "TransientError: PostgreSQL write failed", 5, now))
+                "TransientError: PostgreSQL write failed", 5, now, group, "retries_exhausted",
+                session, json.dumps(headers)))
         finally:
             await conn.close()
 

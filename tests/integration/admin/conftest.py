@@ -26,6 +26,10 @@ class Board:
     def interview_topic(self) -> str:
         return f"{self.prefix}interview"
 
+    @property
+    def group(self) -> str:
+        return self.worker.env["APP_ID"]
+
 
 @pytest.fixture(scope="module")
 def board(stack: StackInfo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Board]:

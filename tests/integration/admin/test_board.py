@@ -124,7 +124,8 @@ def test_workers_and_throughput(board: Board, published: int) -> None:
 def test_retry_from_the_board_processes_the_event(board: Board) -> None:
     event = generate_session(plan_sessions(1, 12, prefix="retry")[0]).events[0]
     session_id = event["data"]["sessionId"]
-    job_id = insert_failed_job(board.database_url, board.interview_topic, event)
+    job_id = insert_failed_job(board.database_url, board.interview_topic, event,
+                               group=board.group)
     listed = board.http.api("/admin/api/failed")["jobs"]
     assert any(j["id"] == job_id and j["status"] == "failed" for j in listed)
     page = board.http.call("/admin/queues", key=API_KEY)[2]
@@ -166,13 +167,19 @@ def test_session_cookie_login_and_csrf(board: Board) -> None:
     assert token is not None
     job_id = insert_failed_job(board.database_url, board.interview_topic,
                                {"type": "session-started", "data": {"sessionId": "purge-me"}},
-                               offset=900_001)
+                               offset=900_001, group=board.group)
     assert http.call("/admin/failed/purge", headers=session,
                      form={"id": str(job_id)})[0] == 403
     assert http.call("/admin/failed/purge", headers=session,
                      form={"id": str(job_id), "csrf": "0" * 64})[0] == 403
+    # A person is asked first: the page lists exactly the job, and nothing is deleted yet.
+    status, _, asked = http.call("/admin/failed/purge", headers=session,
+                                 form={"id": str(job_id), "csrf": token.group(1)})
+    assert status == 200 and f'data-ids="{job_id}"' in asked
+    assert fetch(board.database_url, "SELECT id FROM internal.failed_jobs WHERE id = $1", job_id)
     status, headers, _ = http.call("/admin/failed/purge", headers=session,
-                                   form={"id": str(job_id), "csrf": token.group(1)})
+                                   form={"id": str(job_id), "csrf": token.group(1),
+                                         "confirm": "1"})
     assert status == 303 and headers["Location"].startswith("/admin/queues?purged=1")
     assert not fetch(board.database_url, "SELECT id FROM internal.failed_jobs WHERE id = $1",
                      job_id)

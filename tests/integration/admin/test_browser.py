@@ -84,7 +84,7 @@ def test_operator_logs_in_and_retries_a_failed_job(stack: StackInfo, database_ur
         published = _workload(stack.bootstrap_servers, topic)
         event = generate_session(plan_sessions(1, 12, prefix="retried")[0]).events[0]
         session_id = event["data"]["sessionId"]
-        job_id = insert_failed_job(database_url, topic, event)
+        job_id = insert_failed_job(database_url, topic, event, group=worker.env["APP_ID"])
         wait_for(lambda: http.api("/admin/api/failed")["total"] >= 2, 60, "both failed jobs")
         wait_for(lambda: next(t for t in http.api("/admin/api/topics")["topics"]
                               if t["name"] == topic)["lag"] == 0, 60, "the group to catch up")
