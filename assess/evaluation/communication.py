@@ -9,6 +9,10 @@
   have a note with content (60%) and the share of lines that are such notes, full
   marks from 20% (40%) (:mod:`assess.evaluation.docs`); files are weighted by their
   code lines. Empty, restating and repeated notes count nothing.
+
+Both are text measures that saturate at the bottom: within FLOOR points of 0 their
+reliability is discounted (to half at 0), so a floor is not reported as a confident
+measurement.
 """
 
 from __future__ import annotations
@@ -28,10 +32,20 @@ from assess.evaluation.prompts import rated_turns
 from assess.evaluation.result import Evidence
 from assess.evaluation.session import CodeFile, SessionView
 
-__all__ = ["documentation_method", "documentation_score", "prompt_clarity_method",
-           "score_communication"]
+__all__ = ["documentation_method", "documentation_score", "floor_discount",
+           "prompt_clarity_method", "score_communication"]
 
 FULL_DENSITY = 0.20  # lines of notes with content per code line for full marks
+FLOOR = 10.0  # score points: below this a text measure only bounds the skill from above
+
+
+def floor_discount(score: float) -> float:
+    """Reliability factor for a text measure near its floor: 0.5 at 0, 1 from FLOOR points.
+
+    At the bottom of the scale the measure saturates ("fix it" and "x" both say almost
+    nothing): the number is an upper bound, not a point, so it is trusted less.
+    """
+    return 0.5 + 0.5 * clamp(score / FLOOR, 0.0, 1.0)
 
 
 def score_communication(view: SessionView) -> DimensionDraft:
@@ -54,9 +68,9 @@ def prompt_clarity_method(view: SessionView) -> MethodScore | Missing:
                               value=quality.clarity)
                 for turn, quality in ((clearest, vaguest) if clearest is not vaguest
                                       else (clearest,))]
-    score = sum(q.clarity for _, q in rated) / len(rated)
-    return MethodScore("prompt_clarity", clamp(score), 0.85 * len(rated) / (len(rated) + 3.0),
-                       tuple(evidence))
+    score = clamp(sum(q.clarity for _, q in rated) / len(rated))
+    reliability = 0.85 * len(rated) / (len(rated) + 3.0) * floor_discount(score)
+    return MethodScore("prompt_clarity", score, reliability, tuple(evidence))
 
 
 def documentation_score(report: DocReport) -> float:
@@ -81,8 +95,9 @@ def documentation_method(view: SessionView) -> MethodScore | Missing:
         parts.append((documentation_score(report), float(max(report.code_lines, 1))))
         evidence.extend(_doc_evidence(code, report))
         amount += len(report.needing) + report.code_lines / 25.0
-    return MethodScore("documentation", clamp(weighted_mean(parts) or 0.0),
-                       0.8 * amount / (amount + 3.0), tuple(evidence))
+    score = clamp(weighted_mean(parts) or 0.0)
+    return MethodScore("documentation", score,
+                       0.8 * amount / (amount + 3.0) * floor_discount(score), tuple(evidence))
 
 
 def _doc_evidence(code: CodeFile, report: DocReport) -> list[Evidence]:

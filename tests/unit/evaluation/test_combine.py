@@ -71,7 +71,7 @@ def test_little_evidence_is_insufficient_and_says_why() -> None:
 
 
 def test_vague_prompts_and_bare_code_are_measured_not_floored() -> None:
-    def session(prompts: list[str]) -> float:
+    def session(prompts: list[str]) -> tuple[float, float]:
         rec = Recorder()
         rec.start()
         for i, prompt in enumerate(prompts):
@@ -81,13 +81,16 @@ def test_vague_prompts_and_bare_code_are_measured_not_floored() -> None:
         rec.edit(600, code)
         rec.test(620, passed=4)
         rec.complete(1200, code)
-        return score_session(rec.events).dimension("communication").score
+        result = score_session(rec.events).dimension("communication")
+        return result.score, result.confidence
 
     terse = session(["fix it", "wrong", "again", "no", "fix", "still", "hmm", "?", "help", "x"])
     wordier = session(["it does not work", "still wrong after that", "please fix it again",
                        "it fails", "no change", "what now", "still failing", "help me",
                        "try again", "not right"])
-    assert 0.0 < terse < wordier < 15.0
+    assert 0.0 < terse[0] < wordier[0] < 15.0
+    # a score at the bottom of a text measure is a bound, trusted less than a midscale one
+    assert terse[1] < 0.5 and terse[1] < wordier[1]
 
 
 def test_a_blended_review_settles_the_status_from_the_final_confidence() -> None:
