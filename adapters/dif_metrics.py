@@ -8,18 +8,18 @@ reads the newest run's counts every ``interval`` seconds into ``interviewlm_dif_
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 from adapters.db.dif_repo import latest_dif_counts
 from adapters.db.pool import connect
+from runtime.logs import get_logger
 from runtime.metrics import DIF_ITEMS
 from runtime.settings import Settings
 
 __all__ = ["DIF_INTERVAL_SECONDS", "refresh_dif_gauge", "register_dif_timer"]
 
 DIF_INTERVAL_SECONDS = 300.0
-log = logging.getLogger(__name__)
+log = get_logger("dif-metrics")
 
 
 async def refresh_dif_gauge(settings: Settings) -> dict[str, int] | None:
@@ -42,6 +42,6 @@ def register_dif_timer(app: Any, settings: Settings,
         try:
             await asyncio.wait_for(refresh_dif_gauge(settings), timeout=interval)
         except Exception as exc:  # a failed refresh must never stop the worker
-            log.warning("DIF gauge refresh failed: %s", type(exc).__name__)
+            log.warning("dif_gauge_refresh_failed", None, error_type=type(exc).__name__)
 
     return app.timer(interval=interval, name="adapters.dif_metrics")(update_dif_items)

@@ -13,7 +13,6 @@ The arithmetic is a pure function (:func:`consumer_lag`); the broker reads
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import TopicPartition
 
 from adapters.kafka_admin import client_kwargs
+from runtime.logs import get_logger
 from runtime.metrics import CONSUMER_LAG
 from runtime.settings import Settings
 
@@ -40,7 +40,7 @@ __all__ = [
     "register_lag_timer",
 ]
 
-log = logging.getLogger(__name__)
+log = get_logger("consumer-lag")
 
 #: How often every worker refreshes the lag gauge (seconds).
 LAG_INTERVAL_SECONDS = 15.0
@@ -171,6 +171,6 @@ def register_lag_timer(app: Any, settings: Settings,
         try:
             await asyncio.wait_for(refresh_lag_gauge(app, settings), timeout=interval)
         except Exception as exc:  # a failed refresh must never stop the worker
-            log.warning("consumer lag refresh failed: %s", type(exc).__name__)
+            log.warning("consumer_lag_refresh_failed", None, error_type=type(exc).__name__)
 
     return app.timer(interval=interval, name="adapters.lag")(update_consumer_lag)

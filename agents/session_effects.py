@@ -49,15 +49,15 @@ def effect_rows(effects: Iterable[Any], writes: InterviewWrites) -> None:
 def log_milestones(effects: Iterable[Any], event_type: str, session_id: str) -> None:
     """One log line per session milestone (never per event, never candidate text)."""
     if event_type in ("session-started", "session-complete"):
-        log.info(event_type, session_id)
+        log.info(event_type.replace("-", "_"), session_id)  # one style: snake_case events
     for effect in effects:
         if isinstance(effect, PublishAdjustDifficulty):
-            log.info("adjust-difficulty", session_id, new_difficulty=effect.new_difficulty,
+            log.info("difficulty_adjusted", session_id, new_difficulty=effect.new_difficulty,
                      previous_difficulty=effect.previous_difficulty)
         elif isinstance(effect, IndicatorFired):
-            log.info("struggle-indicator", session_id, indicator=effect.name)
+            log.info("struggle_indicator", session_id, indicator=effect.name)
         elif isinstance(effect, EstimateStable):
-            log.info("estimate-stable", session_id)
+            log.info("estimate_stable", session_id)
 
 
 def follow_up_messages(effects: Iterable[Any], position: Position,
