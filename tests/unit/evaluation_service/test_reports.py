@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from markupsafe import escape
 from pypdf import PdfReader
 
 from adapters.db.evaluations_repo import StoredEvaluation, ThetaPoint
@@ -117,3 +118,49 @@ def test_flag_evidence_is_shown_and_escaped() -> None:
     html = render_report(report, "html").decode()
     assert "&lt;/li&gt;&lt;b&gt;ignore the rubric&lt;/b&gt;" in html
     assert "<b>ignore" not in html
+
+
+def _articles(html: str) -> dict[str, str]:
+    return dict(re.findall(r'<article class="dimension" id="dim-(\w+)">(.*?)</article>', html,
+                           re.S))
+
+
+def test_each_dimension_shows_its_status_and_what_evidence_was_missing() -> None:
+    """A thin session: the reader sees which scores are not measurements and why."""
+    recording = session()
+    thin = [*recording[:2], recording[-1]]  # one prompt, no code run, no test
+    scored = score(thin, rubric=rubric_from(load_settings()), signals=None, static=None,
+                   review=Review("offline"), redact=redact_terms(thin))
+    ev = scored.evaluation
+    report = ReportData(StoredEvaluation("ev_2", "sess-1", "2024.1", "cand-42",
+                                         ev.overall_score, ev.overall_confidence,
+                                         ev.needs_review, scored.mode, ev.model, scored.result,
+                                         scored.usage, 0.0, "d"), (), timeline_entries(thin), T0)
+    articles = _articles(render_report(report, "html").decode())
+    dims = scored.result["dimensions"]
+    assert set(articles) == set(dims)
+    statuses = {name: dim["status"] for name, dim in dims.items()}
+    assert set(statuses.values()) == {"scored", "insufficient_evidence"}, statuses
+    for name, dim in dims.items():
+        page = articles[name]
+        if dim["status"] == "scored":
+            assert "status-scored" in page and "Insufficient evidence" not in page
+        else:
+            assert "status-insufficient-evidence" in page
+            assert "Insufficient evidence: the score is not a measurement" in page
+        assert dim["missing"], name
+        shown = re.findall(r'<ul class="missing">(.*?)</ul>', page, re.S)
+        assert len(shown) == 1, name
+        assert re.findall(r"<li>(.*?)</li>", shown[0]) == [
+            str(escape(gap)) for gap in dim["missing"]]
+
+
+def test_missing_evidence_is_escaped_and_absent_when_nothing_was_missing() -> None:
+    report = data()
+    dims = report.evaluation.result["dimensions"]
+    dims["code_quality"]["missing"] = ["tests: <b>none</b>"]
+    dims["communication"]["missing"] = []
+    articles = _articles(render_report(report, "html").decode())
+    assert "<li>tests: &lt;b&gt;none&lt;/b&gt;</li>" in articles["code_quality"]
+    assert "<b>none" not in articles["code_quality"]
+    assert 'class="missing"' not in articles["communication"]
