@@ -13,7 +13,7 @@ from tables.state import encode_state
 from tests.integration.interview.conftest import fetch
 from tests.integration.reliability.conftest import count_sql, json_value, session_events
 from tests.support.kafka import publish_json, publish_raw, read_topic
-from tests.support.replay import changelog_states, replay_states
+from tests.support.replay import changelog_states, replay_states, state_differences
 from tests.support.worker import WorkerProcess
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -72,7 +72,8 @@ def test_kill_minus_nine_loses_nothing_and_duplicates_nothing(
         worker.stop()
     # The table equals the clean replay, session by session, byte for byte.
     assert set(table) == set(expected)
-    assert all(encode_state(table[k]) == encode_state(expected[k]) for k in expected)
+    same = all(encode_state(table[k]) == encode_state(expected[k]) for k in expected)
+    assert same, f"table differs from replay: {state_differences(table, expected)[:6]}"
     stored = asyncio.run(fetch(database_url, 'SELECT partition, "offset", event_key '
                                "FROM internal.session_events"))
     dlq = asyncio.run(read_topic(stack.bootstrap_servers, f"{topic}.dlq"))
