@@ -6,7 +6,7 @@ const [port, sessionId, candidateId] = process.argv.slice(2);
   const connection = { host: '127.0.0.1', port: Number(port) };
   const interview = new Queue('interview', { connection });
   const evaluation = new Queue('evaluation', { connection });
-  const chats = ["I'm stuck... can you help", 'fix it', 'why does parse_row fail on blank lines?'];
+  const chats = ["I'm stuck, help?", 'fix it', 'why does parse_row fail on blank lines?'];
   for (const [i, message] of chats.entries()) {
     await interview.add('ai-interaction', { sessionId, timestamp: new Date(Date.now() - 60000 + i * 1000),
       candidateMessage: message, aiResponse: 'Try checking the loop bounds.', toolsUsed: [],
