@@ -1,7 +1,12 @@
 """Static analysis of the candidate's final code with ruff, in a subprocess.
 
 The files are copied to a temporary directory and linted there with
-``ruff check --output-format json --select E,F,W,B,C90,SIM --no-cache --isolated``.
+``ruff check --output-format json --select E,F,W,B,C90,SIM --ignore W191,W291,W292,W293,W391,E501
+--no-cache --isolated``. The ignored rules are layout an editor decides and a reader
+does not see (tabs, trailing whitespace, the newline at the end of the file) and line
+length, which the generic metrics already measure (one property, one place): none of
+them says anything about the code, and each would cost a short solution as much as a
+real defect.
 Ruff parses source text; nothing of the candidate's code is imported or executed.
 The mccabe rule (C901) runs with ``max-complexity = 0`` so it reports the
 cyclomatic complexity of every function; those entries become
@@ -25,9 +30,10 @@ from typing import Any
 from adapters.analysis.workspace import Workspace, write_workspace
 from assess.evaluation.inputs import FunctionComplexity, StaticFinding, StaticReport
 
-__all__ = ["DEFAULT_TIMEOUT_SECONDS", "RULES", "ruff_command", "run_static_analysis"]
+__all__ = ["DEFAULT_TIMEOUT_SECONDS", "IGNORED", "RULES", "ruff_command", "run_static_analysis"]
 
 RULES = "E,F,W,B,C90,SIM"
+IGNORED = "W191,W291,W292,W293,W391,E501"
 DEFAULT_TIMEOUT_SECONDS = 20.0
 _PYTHON_SUFFIXES = (".py", ".pyi")
 _COMPLEXITY = re.compile(r"^`(?P<name>[^`]+)` is too complex \((?P<value>\d+) > \d+\)")
@@ -71,7 +77,8 @@ def _non_blank(text: str) -> int:
 def _run_ruff(workspace: Workspace, timeout: float) -> list[dict[str, Any]]:
     """Run ruff in the workspace and return its JSON diagnostics."""
     command = [*ruff_command(), "check", "--output-format", "json", "--select", RULES,
-               "--no-cache", "--isolated", "--config", "lint.mccabe.max-complexity = 0",
+               "--ignore", IGNORED, "--no-cache", "--isolated",
+               "--config", "lint.mccabe.max-complexity = 0",
                "--exit-zero", *sorted(workspace.written)]
     completed = subprocess.run(  # fixed argv, no shell
         command, cwd=workspace.root, capture_output=True, text=True, timeout=timeout,

@@ -5,8 +5,9 @@
   Without any run the method is missing and counts against the dimension:
   correctness that was never checked earns no credit, and confidence falls.
   Code changed after that run lowers the method's reliability.
-* ``static``: for linted Python files, ruff findings per 100 lines and cyclomatic
-  complexity; for every code file, generic structure metrics (line and function
+* ``static``: for linted Python files, ruff findings per statement (pylint's scale:
+  an error counts five, anything else one; layout an editor decides is not linted) and
+  cyclomatic complexity; for every code file, generic structure metrics (line and function
   length, nesting depth, one-letter names). Comments are not counted here (the
   communication dimension reads whether they carry content). Files are weighted by
   their number of non-blank lines.
@@ -19,7 +20,7 @@ from collections.abc import Sequence
 from assess.evaluation.codemetrics import CodeMetrics, is_code_file, measure
 from assess.evaluation.edits import edits
 from assess.evaluation.evidence import code_block, code_excerpt, make_evidence
-from assess.evaluation.inputs import StaticReport
+from assess.evaluation.inputs import StaticFinding, StaticReport
 from assess.evaluation.methods import (
     DimensionDraft,
     MethodScore,
@@ -31,7 +32,8 @@ from assess.evaluation.methods import (
 from assess.evaluation.result import Evidence
 from assess.evaluation.session import CodeFile, SessionView
 
-__all__ = ["score_code_quality", "static_method", "structure_score", "tests_method"]
+__all__ = ["lint_score", "score_code_quality", "static_method", "structure_score",
+           "tests_method"]
 
 _MAX_FINDING_EVIDENCE = 3
 _UNTESTED_CHANGE_FACTOR = 0.6
@@ -79,6 +81,27 @@ def structure_score(metrics: CodeMetrics) -> float:
     return weighted_mean(parts) or 0.0
 
 
+#: Findings that mean the code cannot run as written (syntax, undefined names, invalid
+#: comparisons and statements): the set CI pipelines commonly stop a build on.
+_ERROR_PREFIXES = ("E9", "F63", "F7", "F82")
+_ERROR_WEIGHT = 5.0
+
+
+def lint_score(findings: Sequence[StaticFinding], metrics: CodeMetrics) -> float:
+    """0-100 on pylint's global-evaluation scale: 100 - 100 * (5 * errors + others) / statements.
+
+    A finding costs in proportion to the code's size and the score reaches 0 only at
+    about one finding per statement (or one error per five), so in a short solution one
+    unused import costs a few points, less than one failing test, and more findings
+    keep costing more instead of all scoring the same 0. Statements are counted as
+    non-blank lines that are not comments.
+    """
+    statements = max(metrics.lines - metrics.comment_lines, 1)
+    weighted = sum(_ERROR_WEIGHT if f.code.startswith(_ERROR_PREFIXES) else 1.0
+                   for f in findings)
+    return clamp(100.0 - 100.0 * weighted / statements)
+
+
 def static_method(view: SessionView, static: StaticReport | None) -> MethodScore | Missing:
     """Score from static analysis and generic metrics of the final code; Missing without code."""
     files = [f for f in view.files if is_code_file(f.path) and f.content.strip()]
@@ -106,7 +129,7 @@ def _python_score(code: CodeFile, metrics: CodeMetrics, static: StaticReport,
     """Lint density and complexity of one linted file (0-100); appends its evidence."""
     findings = [f for f in static.findings if f.file == code.path]
     density = 100.0 * len(findings) / max(metrics.lines, 1)
-    lint = ramp(density, 0.0, 100.0, 10.0, 0.0)
+    lint = lint_score(findings, metrics)
     evidence.append(make_evidence(
         code.event, "metric", f"Lint findings per 100 lines in {code.path}",
         file_path=code.path, value=density))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
@@ -103,9 +104,38 @@ def test_static_report_findings_lower_the_static_method() -> None:
         StaticFinding("F401", "`os` imported but unused", "solution.py", 1) for _ in range(3)))
     clean_score = score_session(session, static=clean).dimension("code_quality")
     noisy_score = score_session(session, static=noisy).dimension("code_quality")
-    assert noisy_score.breakdown["static"] < clean_score.breakdown["static"] - 20
+    assert noisy_score.breakdown["static"] < clean_score.breakdown["static"]
     lint = [e for e in noisy_score.evidence if e.description.startswith("F401")]
     assert lint and lint[0].line == 1 and lint[0].file_path == "solution.py"
+
+
+def _quality(findings: tuple[StaticFinding, ...] = (), passed: int = 10) -> float:
+    """Code quality of the good session ending with ``passed`` of 10 and these findings."""
+    session = good_session()
+    session = [replace(e, data={**e.data, "passed": passed, "failed": 10 - passed})
+               if e.type == "test-run" and e is session[-2] else e for e in session]
+    static = StaticReport(analysed_files=("solution.py",), python_lines=16, findings=findings)
+    return score_session(session, static=static).dimension("code_quality").score
+
+
+def _finding(code: str, line: int = 1) -> StaticFinding:
+    return StaticFinding(code, code, "solution.py", line)
+
+
+def test_one_lint_finding_costs_less_than_one_failing_test() -> None:
+    """Correctness first: an unused import in a short solution is not worth a failing test."""
+    clean = _quality()
+    one_finding = clean - _quality((_finding("F401"),))
+    one_failing = clean - _quality(passed=9)
+    assert 0 < one_finding < one_failing, (one_finding, one_failing)
+
+
+def test_more_findings_keep_costing_and_errors_cost_more() -> None:
+    """No cliff: each further finding lowers the score, and a name error weighs more."""
+    scores = [_quality(tuple(_finding("F401", n) for n in range(count)))
+              for count in range(6)]
+    assert all(a > b for a, b in itertools.pairwise(scores)), scores
+    assert _quality((_finding("F821"),)) < _quality((_finding("F401"),))
 
 
 def test_incomplete_session_is_refused() -> None:

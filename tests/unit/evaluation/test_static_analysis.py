@@ -110,3 +110,20 @@ def test_report_feeds_the_scorer() -> None:
     assert unused[0].event_id == rec.events[-1].event_id
     complex_fn = [e for e in quality.evidence if e.description.startswith("Most complex")]
     assert complex_fn[0].value == 4.0
+
+
+def test_layout_an_editor_decides_is_not_a_finding() -> None:
+    """No final newline, trailing blanks, tab indentation, a 95-character line: nothing.
+
+    The code itself is clean, so any finding here would be about the candidate's editor.
+    """
+    long_name = "x" * 70
+    code = (f"def merge(intervals):  \n\tmerged = []\n\t\n\t{long_name} = sorted(intervals)\n"
+            f"\tfor start, end in {long_name}:\n\t\tmerged.append([start, end])\n"
+            "\treturn merged")
+    assert max(len(line) for line in code.splitlines()) > 88
+    report = run_static_analysis({"solution.py": code})
+    assert report.error is None
+    assert report.findings == ()
+    real = run_static_analysis({"solution.py": "import os\n" + code + "\n"})
+    assert [f.code for f in real.findings] == ["F401"]
