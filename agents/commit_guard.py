@@ -49,8 +49,17 @@ class CommitGuard:
                 expected = offset if expected is None else expected
             if tp in self.seeking and offset != expected:
                 accepted.append(False)  # still draining what was fetched past the gap
+                if offset > expected:
+                    # Seek again: Faust delivers the rest of a fetch made before the
+                    # seek and moves its read offset past it, and then drops the
+                    # re-read records below that offset, so one seek can leave the
+                    # expected offset unread for good (a partition stuck after a
+                    # restart). A repeated seek is only a re-fetch.
+                    seeks[tp] = expected
                 continue
-            self.seeking.discard(tp)
+            if tp in self.seeking:
+                self.seeking.discard(tp)
+                seeks.pop(tp, None)  # the expected offset arrived in this very batch
             if offset > expected and not self._real_gap(tp, expected):
                 self.seeking.add(tp)
                 self.expected[tp] = expected

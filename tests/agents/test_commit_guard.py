@@ -51,3 +51,19 @@ def test_a_gap_that_never_fills_is_accepted_after_repeated_seeks() -> None:
         guard.seeking.discard(A)
     accepted, seeks = guard.admit([(A, 3)])
     assert accepted == [True] and seeks == {}
+
+
+def test_a_seek_is_repeated_while_records_past_the_gap_keep_arriving() -> None:
+    """Faust delivers the rest of a fetch made before the seek and moves its read
+    offset past it; the re-read records below that offset are then dropped. The
+    guard seeks again for as long as it sees records past the gap, until the
+    expected offset arrives."""
+    guard = CommitGuard(anchor=lambda tp: 5)
+    accepted, seeks = guard.admit([(A, 8), (A, 9)])
+    assert accepted == [False, False] and seeks == {A: 5}
+    accepted, seeks = guard.admit([(A, 10), (A, 11)])  # stale rest of the old fetch
+    assert accepted == [False, False] and seeks == {A: 5}
+    accepted, seeks = guard.admit([(A, 12), (A, 5), (A, 6)])  # the seek took: no new one
+    assert accepted == [False, True, True] and seeks == {}
+    accepted, seeks = guard.admit([(A, 7)])
+    assert accepted == [True] and seeks == {}
