@@ -34,6 +34,13 @@ BACKLOG = 30
 LATENCY_SECONDS = 1.0
 
 
+def _until(condition: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
 class SlowFake(FakeAnthropic):
     """Answers every Messages call after LATENCY_SECONDS, like a real model would."""
 
@@ -55,7 +62,7 @@ def test_urgent_job_overtakes_the_backlog(stack: StackInfo, database_url: str,
         env = {**eval_env, **fake.env(LLM_BATCH_ENABLED="false")}
         worker = start_worker(env, tmp_path)
         publish(stack, topic_prefix, [analyze(p.session_id, p.candidate_id) for p in backlog])
-        time.sleep(0.5)  # the backlog is consumed and its first evaluations are running
+        _until(lambda: len(fake.fake.message_bodies()) > 0, timeout=60)  # backlog reviews running
         publish(stack, topic_prefix, [analyze(urgent.session_id, urgent.candidate_id, 9)])
         rows = asyncio.run(wait_for(database_url, "SELECT session_id, updated_at FROM"
                                     " internal.evaluations ORDER BY updated_at",

@@ -13,7 +13,7 @@ from assess.irt import Grid, ItemParams, eap, initial_log_posterior, update
 from interviewlm.stack import StackInfo
 from interviewlm.synthetic import generate_session, plan_sessions
 from tests.integration.interview.conftest import fetch, wait_for
-from tests.support.kafka import publish_json, read_topic
+from tests.support.kafka import committed_reach_end, publish_json, read_topic
 from tests.support.worker import WorkerProcess
 
 pytestmark = pytest.mark.integration
@@ -100,9 +100,9 @@ def test_republishing_and_restarting_add_no_duplicates(
     asyncio.run(publish_json(stack.bootstrap_servers, f"{topic_prefix}interview", flat))
 
     async def settled() -> list[dict[str, Any]]:
-        # the worker has consumed the republished copies once its lag reaches zero
-        await wait_for(database_url, "SELECT 1", lambda r: True)
-        await asyncio.sleep(3)
+        # the worker has consumed the republished copies once its commits reach the end
+        await committed_reach_end(stack.bootstrap_servers, interview_worker.env["APP_ID"],
+                                  [f"{topic_prefix}interview"], timeout=60)
         return await fetch(database_url, COMPLETED)
 
     again = asyncio.run(settled())

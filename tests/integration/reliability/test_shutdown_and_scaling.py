@@ -64,8 +64,7 @@ def test_two_workers_share_partitions_and_survive_losing_one(
             w.wait_ready()
         events = session_events(120, 27, seed=13)
         asyncio.run(publish_json(stack.bootstrap_servers, topic, events[:1500]))
-        time.sleep(2)
-        assignments = [_assigned(w) for w in workers]
+        assignments = _until_both_processed(workers, timeout=30)
         assert all(assignments), f"both workers should own partitions: {assignments}"
         second.kill()
         asyncio.run(publish_json(stack.bootstrap_servers, topic, events[1500:]))
@@ -79,6 +78,16 @@ def test_two_workers_share_partitions_and_survive_losing_one(
     finally:
         for w in workers:
             w.stop()
+
+
+def _until_both_processed(workers: list[WorkerProcess], timeout: float) -> list[Any]:
+    """Each worker's processed-events lines, once every worker has some (or at timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assignments = [_assigned(w) for w in workers]
+        if all(assignments) or time.monotonic() > deadline:
+            return assignments
+        time.sleep(0.2)
 
 
 def _assigned(worker: WorkerProcess) -> Any:
