@@ -22,7 +22,7 @@ Guarantees, and where they come from:
 
 The fetch loop is a copy of ``Consumer._drain_messages`` from faust-streaming
 0.15.3 (pinned in pyproject.toml) with the per-message await replaced for the
-hot topic; ``tests/agents/test_faust_batches_seam.py`` fails if that method or
+hot topic; ``tests/unit/agents/test_faust_batches_seam.py`` fails if that method or
 the names used here change shape.
 """
 

@@ -14,7 +14,7 @@ INSTALLERS = ["scripts/bootstrap.sh", "scripts/install_ops_tools.sh",
 #: Skips that are not about a missing tool, with why they are right.
 ALLOWED_SKIPS = {
     # The outage tests stop and restart servers: only the suite's own local stack.
-    "tests/integration/reliability/test_outages.py",
+    "tests/integration/interviewlm/reliability/test_outages.py",
     "tests/support/tools.py",
 }
 

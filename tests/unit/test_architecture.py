@@ -7,6 +7,7 @@ seeing anything would fail here rather than pass silently.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,45 @@ def test_a_clean_tree_passes(tmp_path: Path) -> None:
     assert len(found) == 8
     assert not upward_imports(found) and not impure_imports(found)
     assert not driver_imports(found) and cycles(found, 1) == cycles(found, 2) == []
+
+
+#: Fixtures that start or reach a server: a test using one is an integration test.
+SERVER_FIXTURES = frozenset({"stack", "database_url", "worker_env", "fault_env", "eval_env",
+                             "interview_worker", "redis_server"})
+
+
+def _test_modules(kind: str) -> list[Path]:
+    return sorted((ROOT / "tests" / kind).rglob("test_*.py"))
+
+
+@pytest.mark.parametrize("kind", ["unit", "integration"])
+def test_test_folders_mirror_the_packages(kind: str) -> None:
+    """tests/<kind>/<package>/...: each test sits under the package it tests."""
+    outside = [str(p.relative_to(ROOT)) for p in _test_modules(kind)
+               if len(p.relative_to(ROOT / "tests" / kind).parts) > 1
+               and p.relative_to(ROOT / "tests" / kind).parts[0] not in FLOORS]
+    assert not outside, f"not under a package folder: {outside}"
+
+
+def _server_uses(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            found += [a.arg for a in node.args.args if a.arg in SERVER_FIXTURES]
+        elif isinstance(node, ast.Attribute) and node.attr == "integration":
+            found.append("pytest.mark.integration")
+    return found
+
+
+def test_no_unit_test_needs_a_server() -> None:
+    offenders = {str(p.relative_to(ROOT)): uses for p in _test_modules("unit")
+                 if (uses := _server_uses(p))}
+    assert not offenders, f"unit tests that need a server (move them to integration/): {offenders}"
+
+
+def test_the_server_check_sees_a_server_fixture(tmp_path: Path) -> None:
+    module = tmp_path / "test_x.py"
+    module.write_text("import pytest\npytestmark = pytest.mark.integration\n"
+                      "def test_a(database_url):\n    pass\n")
+    assert sorted(_server_uses(module)) == ["database_url", "pytest.mark.integration"]
