@@ -45,7 +45,12 @@ class BullmqBridge:
     """BullMQ workers on ``queues`` whose processor publishes each job to Kafka."""
 
     def __init__(self, settings: Settings, redis_url: str,
-                 queues: Sequence[str] = QUEUES, concurrency: int = 10) -> None:
+                 queues: Sequence[str] = QUEUES, concurrency: int = 1) -> None:
+        # One job at a time per queue: BullMQ hands a queue's jobs out in the order
+        # the platform added them, and a session's events must reach Kafka in that
+        # order (its struggle indicators and difficulty steps depend on it). With
+        # several jobs in flight they were published in whatever order the sends
+        # finished. Each job waits only for its Kafka acknowledgement (a few ms).
         self.settings, self.redis_url = settings, redis_url
         self.queues, self.concurrency = tuple(queues), concurrency
         self.producer = AIOKafkaProducer(bootstrap_servers=settings.bootstrap_list,

@@ -6,9 +6,13 @@ const [port, sessionId, candidateId] = process.argv.slice(2);
   const connection = { host: '127.0.0.1', port: Number(port) };
   const interview = new Queue('interview', { connection });
   const evaluation = new Queue('evaluation', { connection });
-  const chats = ["I'm stuck, help?", 'fix it', 'why does parse_row fail on blank lines?'];
+  // The platform's own help-seeking phrasing, then a specific question; CHATS (optional)
+  // adds that many more numbered chats, to check that the bridge keeps their order.
+  const extra = Number(process.env.CHATS || 0);
+  const chats = ["I'm stuck... can you help", 'fix it', 'why does parse_row fail on blank lines?',
+    ...Array.from({ length: extra }, (_, i) => `question ${i} about parse_row`)];
   for (const [i, message] of chats.entries()) {
-    await interview.add('ai-interaction', { sessionId, timestamp: new Date(Date.now() - 60000 + i * 1000),
+    await interview.add('ai-interaction', { sessionId, timestamp: new Date(Date.now() - 600000 + i * 1000),
       candidateMessage: message, aiResponse: 'Try checking the loop bounds.', toolsUsed: [],
       filesModified: [] }, { removeOnComplete: true, jobId: `${sessionId}_ai-interaction_${i}` });
   }

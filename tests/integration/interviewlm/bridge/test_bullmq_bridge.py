@@ -17,6 +17,7 @@ from interviewlm.stack import StackInfo
 from tests.integration.agents.evaluation.conftest import eval_env, start_worker  # noqa: F401
 from tests.integration.agents.interview.conftest import wait_for
 from tests.support.clients import need, node_env
+from tests.support.kafka import read_topic
 
 pytestmark = pytest.mark.integration
 
@@ -71,3 +72,28 @@ def test_a_session_goes_from_queue_add_to_a_stored_evaluation(
         bridge.terminate()
         bridge.wait(30)
         worker.stop()
+
+
+def test_the_bridge_publishes_a_sessions_jobs_in_the_order_they_were_added(
+        stack: StackInfo, topic_prefix: str, eval_env: dict[str, str],  # noqa: F811
+        redis_server: str) -> None:
+    """Forty-three chats of one session, waiting in the queue before the bridge starts
+    (a backlog, as after a bridge restart), reach Kafka in the order they were added,
+    even though the topic does not exist yet and the first sends fail until the broker
+    has created it (a job retried after a later one was sent would be out of order)."""
+    fresh = f"{topic_prefix}order."
+    added = subprocess.run(["node", str(Path(__file__).parent / "add_jobs.cjs"),
+                            str(REDIS_PORT), "rec_78", "cand_78"],
+                           env={**node_env(), "CHATS": "40"}, capture_output=True, timeout=60)
+    assert added.returncode == 0, added.stderr.decode()
+    bridge = subprocess.Popen([sys.executable, "-m", "interviewlm.cli", "bridge", "bullmq",
+                               "--redis-url", redis_server, "--queues", "interview"],
+                              env={**os.environ, **eval_env, "TOPIC_PREFIX": fresh})
+    try:
+        records = asyncio.run(read_topic(stack.bootstrap_servers, f"{fresh}interview",
+                                         expect=43, timeout=60))
+    finally:
+        bridge.terminate()
+        bridge.wait(30)
+    ids = [json.loads(r.value)["eventId"] for r in records]
+    assert ids == [f"rec_78_ai-interaction_{i}" for i in range(43)]
