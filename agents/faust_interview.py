@@ -22,6 +22,7 @@ from agents.active_sessions import ActiveSessions
 from agents.batching import consume_in_batches
 from agents.commit_guard import commit_guard
 from agents.faust_support import FaustOutbox, raw_messages, record_batch_metrics
+from agents.faust_table import TableStore
 from agents.interview import WORKER, InterviewProcessor
 from runtime.metrics import ACTIVE_SESSIONS, DB_WRITE_BATCH
 from runtime.reducer_config import reducer_config
@@ -31,27 +32,6 @@ from streams.topics import INTERVIEW
 __all__ = ["SESSION_TABLE", "register_interview_agent"]
 
 SESSION_TABLE = "session-state"
-
-
-class TableStore:
-    """:class:`StateStore` over a Faust table whose keys and values are raw bytes.
-
-    Writes name the partition explicitly: a batch holds events from several
-    partitions, and the changelog record must land on the partition the session
-    belongs to, not on whichever event Faust considers current.
-    """
-
-    def __init__(self, table: faust.Table) -> None:
-        self.table = table
-
-    def get(self, key: str) -> bytes | None:
-        value = self.table.data.get(key.encode())
-        return bytes(value) if value is not None else None
-
-    def set(self, key: str, value: bytes, partition: int) -> None:
-        raw_key = key.encode()
-        self.table.data[raw_key] = value
-        self.table.send_changelog(partition, raw_key, value)
 
 
 def register_interview_agent(app: faust.App, settings: Settings) -> Any:

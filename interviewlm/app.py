@@ -7,6 +7,7 @@ need with different ids, ports and brokers.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable
 
 import faust
@@ -14,6 +15,7 @@ import faust
 from adapters.kafka_admin import client_kwargs
 from agents.registry import AGENTS
 from interviewlm.admin import register_admin
+from interviewlm.datadir import claim_data_dir
 from interviewlm.web import register_pages
 from runtime.logs import logging_config
 from runtime.settings import Settings
@@ -40,13 +42,18 @@ def _credentials(settings: Settings) -> faust.auth.Credentials | None:
 
 def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust.App:
     """A configured Faust app with the given agents (all by default), web pages and admin."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    claim = claim_data_dir(settings.data_dir, settings.app_id,
+                           settings.kafka_group_instance_id)
     app = faust.App(
         settings.app_id,
         broker=settings.kafka_url,
         broker_credentials=_credentials(settings),
         store=settings.table_store,
-        datadir=str(settings.data_dir),
+        datadir=str(claim.path),
+        table_standby_replicas=settings.table_standby_replicas,
+        # Static membership: a restarted worker rejoins under the same name and gets
+        # its partitions back at once instead of after the session timeout.
+        consumer_group_instance_id=settings.kafka_group_instance_id,
         autodiscover=False,
         topic_partitions=settings.kafka_topic_partitions,
         topic_replication_factor=settings.kafka_replication_factor,
@@ -65,6 +72,9 @@ def create_app(settings: Settings, agents: Iterable[str] | None = None) -> faust
         logging_config=logging_config(settings.log_level),
         loghandlers=[],
     )
+    # The directory stays claimed while the app lives (the process, for a worker).
+    weakref.finalize(app, claim.release)
+    app.data_dir_claim = claim
     names = parse_agents(agents)
     for name in names:
         # Imported only now, so a worker loads only the agents it runs.

@@ -40,11 +40,24 @@ class Settings(BaseSettings):
     kafka_replication_factor: int = Field(1, ge=1)
     kafka_session_timeout_seconds: float = Field(
         10.0, ge=6, description="A killed worker's partitions move after this long.")
+    kafka_group_instance_id: str | None = Field(
+        None, min_length=1, max_length=249, pattern=r"^[A-Za-z0-9._-]+$",
+        description="Static group membership: a name stable across restarts of one worker "
+        "(the pod name of a StatefulSet). A restart within KAFKA_SESSION_TIMEOUT_SECONDS "
+        "takes its partitions back without a rebalance; two live workers must never share "
+        "one. Unset: dynamic membership.")
 
     # --- Faust -------------------------------------------------------------
     app_id: str = Field("interviewlm-workers", description="Faust app id = consumer group.")
-    table_store: str = Field("memory://", description="memory:// or rocksdb://")
-    data_dir: Path = Path("var/worker")
+    table_store: Literal["rocksdb://", "memory://"] = Field(
+        "rocksdb://", description="rocksdb:// keeps tables on disk under DATA_DIR, so a "
+        "restart reads only the changelog's tail; memory:// replays the whole changelog "
+        "on every start.")
+    data_dir: Path = Field(Path("var/worker"), description="Local table data. Each worker "
+                           "claims its own directory below it (interviewlm/datadir.py).")
+    table_standby_replicas: int = Field(
+        1, ge=0, le=8, description="Other workers of the group that keep a warm copy of each "
+        "table partition, so a partition that moves needs no long recovery.")
     web_host: str = "0.0.0.0"
     web_port: int = 6066
     worker_concurrency: int = Field(10, ge=1, le=256, description="Session lanes per batch.")

@@ -74,15 +74,22 @@ def test_rebalance_and_stop_clear_managed_queues_after_stopping_the_flow() -> No
 
 
 def test_rocksdb_store_members_used_by_the_table_store() -> None:
+    """agents/faust_table.py writes a value and the changelog offset it holds in one batch,
+    where Faust's recovery reads that offset back."""
     source = inspect.getsource(rocksdb.Store)
-    for name in ("self._dbs", "self._key_index", "def set_persisted_offset",
-                 "def persisted_offset", "def _db_for_partition"):
+    for name in ("self._dbs", "self._key_index", "def _dbs_for_actives",
+                 'offset_key = b"__faust\\0offset__"', "def persisted_offset",
+                 "self._db_for_partition(tp.partition).get(self.offset_key)"):
         assert name in source, name
-    from faust.tables.base import Collection
+    assert "Options(raw_mode=True)" in inspect.getsource(rocksdb.RocksDBOptions.as_options)
+    recovery = inspect.getsource(__import__("faust.tables.recovery", fromlist=["x"]).Recovery)
+    assert "persisted_offset = table.persisted_offset(tp)" in recovery
+    from faust.topics import Topic
 
-    assert "callback=self._on_changelog_sent" in inspect.getsource(Collection.send_changelog)
-    assert "set_persisted_offset(res.topic_partition, res.offset)" in inspect.getsource(
-        Collection._on_changelog_sent)
+    # the send's callback runs once the broker acknowledged the record, with its offset
+    published = inspect.getsource(Topic._on_published)
+    assert published.index("message.set_result(res)") < published.index(
+        "message.message.callback(message)")
 
 
 def test_the_transport_registers_under_its_scheme_and_uses_the_batch_consumer() -> None:
