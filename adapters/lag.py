@@ -24,7 +24,7 @@ from aiokafka.structs import TopicPartition
 
 from adapters.kafka_admin import client_kwargs
 from runtime.logs import get_logger
-from runtime.metrics import CONSUMER_LAG
+from runtime.metrics import CONSUMER_COMMITTED, CONSUMER_LAG
 from runtime.settings import Settings
 
 __all__ = [
@@ -148,7 +148,8 @@ async def fetch_committed(settings: Settings, group: str) -> dict[TP, int]:
 
 
 async def refresh_lag_gauge(app: Any, settings: Settings) -> dict[TP, int]:
-    """Read offsets from the brokers and set CONSUMER_LAG for the app's group."""
+    """Read offsets from the brokers and set CONSUMER_LAG (and the committed offsets
+    behind it, CONSUMER_COMMITTED) for the app's group."""
     group = settings.app_id
     committed = await fetch_committed(settings, group)
     topics = consumed_topics(app, settings, committed)
@@ -156,6 +157,9 @@ async def refresh_lag_gauge(app: Any, settings: Settings) -> dict[TP, int]:
     lags = consumer_lag(offsets.end, committed, offsets.beginning, topics)
     for (topic, partition), lag in lags.items():
         CONSUMER_LAG.labels(group=group, topic=topic, partition=str(partition)).set(lag)
+        if (topic, partition) in committed:
+            CONSUMER_COMMITTED.labels(group=group, topic=topic, partition=str(partition)).set(
+                committed[(topic, partition)])
     return lags
 
 

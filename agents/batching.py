@@ -13,7 +13,7 @@ partition processes them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
 from agents.commit_guard import CommitGuard
@@ -47,30 +47,77 @@ async def _next_batch(queue: asyncio.Queue[Any], max_events: int,
     return batch, False
 
 
+def _untrack(consumer: Any, messages: Iterable[Any]) -> None:
+    """Forget fetched messages that will be read again: never acknowledged, so Faust
+    neither commits past them nor waits for them at shutdown or rebalance."""
+    if consumer is not None:
+        consumer._unacked_messages.difference_update(messages)
+
+
 async def _process(batch: list[Any], handle: Callable[[Sequence[Any]], Awaitable[None]],
-                   bound: float, guard: CommitGuard | None,
-                   seek: Callable[[Any, int], Awaitable[None]] | None) -> None:
-    """Handle the admitted part of a batch; seek back over any gap the guard found."""
+                   bound: float, guard: CommitGuard | None, consumer: Any,
+                   ack: Callable[[Any], Awaitable[Any]]) -> None:
+    """Handle the admitted part of a batch and acknowledge it once stored.
+
+    Events the guard rejects (past a gap, or fetched before a seek back) are not
+    acknowledged but untracked: they will be read again after the seek. If
+    ``handle`` fails, the guard is rewound and the partitions sought back before the
+    error propagates (and the agent is restarted), so the batch is read again.
+    """
     if guard is None:
         await finish_batch(handle(batch), bound)
+        for event in batch:
+            await ack(event)
         return
     accepted, seeks = guard.admit([(e.message.tp, e.message.offset) for e in batch])
     admitted = [e for e, ok in zip(batch, accepted, strict=True) if ok]
+    _untrack(consumer, [e.message for e, ok in zip(batch, accepted, strict=True) if not ok])
     if admitted:
-        await finish_batch(handle(admitted), bound)
-        guard.stored({e.message.tp for e in admitted})
+        task = asyncio.ensure_future(handle(admitted))
+        try:
+            await finish_batch(task, bound)
+        except asyncio.CancelledError:
+            if task.done() and not task.cancelled() and task.exception() is None:
+                await _ack_events(admitted, guard, ack)
+            raise
+        except BaseException:
+            await _rewind(guard, consumer, [e.message for e in admitted])
+            raise
+        await _ack_events(admitted, guard, ack)
     for tp, offset in seeks.items():
-        if seek is not None:
-            await seek(tp, offset)
+        if consumer is not None:
+            await consumer.seek(tp, offset)
+
+
+async def _ack_events(admitted: list[Any], guard: CommitGuard,
+                     ack: Callable[[Any], Awaitable[Any]]) -> None:
+    guard.stored({e.message.tp for e in admitted})
+    for event in admitted:
+        await ack(event)
+
+
+async def _rewind(guard: CommitGuard, consumer: Any, messages: list[Any]) -> None:
+    """Expect these messages again and seek their partitions back to them."""
+    first = guard.rewind([(m.tp, m.offset) for m in messages])
+    _untrack(consumer, messages)
+    if consumer is not None:
+        for tp, offset in first.items():
+            await consumer.seek(tp, offset)
 
 
 async def consume_in_batches(stream: Any, max_events: int, within: float,
                              handle: Callable[[Sequence[Any]], Awaitable[None]],
                              shutdown_bound: float = 30.0,
                              guard: CommitGuard | None = None,
-                             seek: Callable[[Any, int], Awaitable[None]] | None = None,
+                             consumer: Any = None,
                              ) -> None:
-    """Feed ``handle`` batches of Faust events; ack each batch after ``handle`` returns."""
+    """Feed ``handle`` batches of Faust events; ack each batch after ``handle`` returns.
+
+    ``consumer`` (the app's) is where rejected events are untracked and partitions
+    sought back. When this returns with an error (a crash: Faust's supervisor starts
+    the agent again over the same stream), the events this reader had fetched
+    but not yet handed over are rewound too, so the restarted agent reads them again.
+    """
     manual = stream.noack()
     queue: asyncio.Queue[Any] = asyncio.Queue(maxsize=max_events)
 
@@ -87,11 +134,24 @@ async def consume_in_batches(stream: Any, max_events: int, within: float,
         while not done:
             batch, done = await _next_batch(queue, max_events, within)
             if batch:
-                await _process(batch, handle, shutdown_bound, guard, seek)
-                for event in batch:
-                    await manual.ack(event)
+                await _process(batch, handle, shutdown_bound, guard, consumer, manual.ack)
+    except Exception:
+        reader.cancel()
+        queued = [e.message for e in _drain(queue)]
+        if guard is not None and queued:
+            await _rewind(guard, consumer, queued)
+        raise
     finally:
         reader.cancel()
+
+
+def _drain(queue: asyncio.Queue[Any]) -> list[Any]:
+    items = []
+    while not queue.empty():
+        item = queue.get_nowait()
+        if item is not _END:
+            items.append(item)
+    return items
 
 
 async def consume_batches(channel: Any, consumer: Any, max_events: int,

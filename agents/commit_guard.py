@@ -15,7 +15,7 @@ stored. Reprocessing is harmless: state and storage are idempotent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 from runtime.logs import get_logger
@@ -86,14 +86,25 @@ class CommitGuard:
                 self.stored_upto[tp] = self.expected[tp]
 
     def rewind(self, positions: Sequence[tuple[Any, int]]) -> dict[Any, int]:
-        """A batch failed: expect its first offset per partition again (the seeks to do)."""
+        """A batch failed, or fetched events were dropped: expect each partition's first
+        offset again (never later than already expected) and return the seeks to do.
+
+        The partitions stay in seeking mode until that offset comes back, so events
+        fetched before the seek are rejected quietly rather than taken for a gap; these
+        seeks do not count towards the ones after which a gap is accepted as real.
+        """
         first: dict[Any, int] = {}
         for tp, offset in positions:
             if tp not in first or offset < first[tp]:
                 first[tp] = offset
         for tp, offset in first.items():
+            expected = self.expected.get(tp)
+            offset = offset if expected is None else min(offset, expected)
+            first[tp] = offset
             self.expected[tp] = offset
-            self.seeking.discard(tp)
+            self.seeking.add(tp)
+            for key in [k for k in self._seeks if k[0] == tp]:
+                del self._seeks[key]
         return first
 
     def clamp(self, offsets: Mapping[Any, int]) -> dict[Any, int]:
@@ -103,12 +114,23 @@ class CommitGuard:
 
 
 def install_commit_guard(app: Any, guard: CommitGuard) -> None:
-    """Wrap the Faust consumer's low-level commit with the guard's clamp."""
+    """Wrap the Faust consumer's low-level commit with the guard's clamp.
+
+    The clamp is applied to Faust's own offsets mapping, in place: Faust records that
+    same mapping as committed (``Consumer._commit_offsets`` updates
+    ``_committed_offset`` from it whether or not the commit happened). Left
+    unclamped there, Faust would believe offsets past the stored ones committed and
+    ignore the acknowledgements of the events read again below them, so the broker's
+    committed offset would wait for newer events on that partition to move at all.
+    """
     consumer = app.consumer
     original = consumer._commit
 
     async def guarded_commit(offsets: Mapping[Any, int]) -> bool:
         clamped = guard.clamp(offsets)
+        if isinstance(offsets, MutableMapping):
+            offsets.clear()
+            offsets.update(clamped)
         if not clamped:
             return False
         return bool(await original(clamped))

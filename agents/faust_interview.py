@@ -76,7 +76,7 @@ def register_interview_agent(app: faust.App, settings: Settings) -> Any:
             await consume_in_batches(stream, settings.batch_max_events,
                                      settings.batch_within_seconds, handle,
                                      settings.shutdown_timeout_seconds, commit_guard(app),
-                                     app.consumer.seek)
+                                     app.consumer)
         finally:
             if llm is not None:
                 await llm.aclose()

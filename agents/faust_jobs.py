@@ -46,7 +46,7 @@ def register_job_agents(app: faust.App, settings: Settings, name: str, topics: l
 
             await consume_in_batches(stream, batch, settings.batch_within_seconds, handle,
                                      settings.shutdown_timeout_seconds, commit_guard(app),
-                                     app.consumer.seek)
+                                     app.consumer)
 
         agents.append(app.agent(channel, name=f"{name}{suffix}")(consume))
     return agents

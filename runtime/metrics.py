@@ -14,7 +14,10 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
 __all__ = [
     "ACTIVE_SESSIONS",
+    "AGENT_CRASHES",
+    "AGENT_UP",
     "BUILD_INFO",
+    "CONSUMER_COMMITTED",
     "CONSUMER_LAG",
     "DB_WRITE_BATCH",
     "DEAD_LETTERS",
@@ -27,6 +30,7 @@ __all__ = [
     "LLM_TOKENS",
     "METRIC_NAMES",
     "NOTIFICATIONS",
+    "PARTITIONS_STUCK",
     "PAYLOAD_REPAIRS",
     "PROCESSING_DURATION",
     "REGISTRY",
@@ -55,6 +59,32 @@ CONSUMER_LAG = Gauge(
     "interviewlm_consumer_lag_messages",
     "Messages between the group's committed offset and the partition end.",
     ["group", "topic", "partition"],
+    registry=REGISTRY,
+)
+CONSUMER_COMMITTED = Gauge(
+    "interviewlm_consumer_committed_offset",
+    "The group's committed offset per partition, read from the brokers (lag that stays"
+    " up while this stops changing is a stuck partition).",
+    ["group", "topic", "partition"],
+    registry=REGISTRY,
+)
+AGENT_UP = Gauge(
+    "interviewlm_agent_up",
+    "1 while the agent runs; 0 once it has kept crashing (or had no running actor) for"
+    " LIVENESS_GRACE_SECONDS, when /live fails too.",
+    ["agent"],
+    registry=REGISTRY,
+)
+AGENT_CRASHES = Counter(
+    "interviewlm_agent_crashes_total",
+    "Agent actors that raised and were restarted by Faust's supervisor.",
+    ["agent"],
+    registry=REGISTRY,
+)
+PARTITIONS_STUCK = Gauge(
+    "interviewlm_partitions_stuck",
+    "Partitions held by this worker with lag whose processed offset has not moved for"
+    " READINESS_STALL_SECONDS (/ready fails while this is above 0).",
     registry=REGISTRY,
 )
 TABLE_RECOVERY_COMPLETE = Gauge(
@@ -165,6 +195,10 @@ METRIC_NAMES: tuple[str, ...] = (
     "interviewlm_processing_duration_seconds_count",
     "interviewlm_processing_duration_seconds_sum",
     "interviewlm_consumer_lag_messages",
+    "interviewlm_consumer_committed_offset",
+    "interviewlm_agent_up",
+    "interviewlm_agent_crashes_total",
+    "interviewlm_partitions_stuck",
     "interviewlm_table_recovery_complete",
     "interviewlm_retries_total",
     "interviewlm_dead_letters_total",

@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     batch_max_events: int = Field(500, ge=1, description="Write-behind flush size.")
     batch_within_seconds: float = Field(0.2, gt=0, description="Write-behind flush interval.")
     shutdown_timeout_seconds: float = Field(30.0, gt=0)
+    liveness_grace_seconds: float = Field(
+        60.0, gt=0, description="/live fails once an agent has kept crashing this long.")
+    readiness_stall_seconds: float = Field(
+        300.0, gt=0, description="/ready fails once a partition with lag has not moved "
+        "this long.")
     max_message_bytes: int = Field(1_000_000, ge=1024, description="Larger messages dead-letter.")
 
     # --- PostgreSQL --------------------------------------------------------

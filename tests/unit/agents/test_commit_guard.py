@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from agents.commit_guard import MAX_SEEKS, CommitGuard
+from agents.commit_guard import MAX_SEEKS, CommitGuard, install_commit_guard
 
 
 class TP(NamedTuple):
@@ -67,3 +67,67 @@ def test_a_seek_is_repeated_while_records_past_the_gap_keep_arriving() -> None:
     assert accepted == [False, True, True] and seeks == {}
     accepted, seeks = guard.admit([(A, 7)])
     assert accepted == [True] and seeks == {}
+
+
+def test_a_rewind_expects_the_batch_again_and_rejects_stale_events_quietly() -> None:
+    guard = CommitGuard(anchor=lambda tp: 0)
+    guard.admit([(A, 0), (A, 1), (A, 2)])  # admitted, then the batch failed
+    assert guard.rewind([(A, 0), (A, 1), (A, 2)]) == {A: 0}
+    # Events fetched before the seek arrive first: rejected (and sought back again,
+    # a re-fetch), never taken for a gap to accept however often they come.
+    for _ in range(MAX_SEEKS + 2):
+        accepted, seeks = guard.admit([(A, 3), (A, 4)])
+        assert accepted == [False, False] and seeks == {A: 0}
+    accepted, seeks = guard.admit([(A, 0), (A, 1), (A, 2), (A, 3)])
+    assert accepted == [True] * 4 and seeks == {}
+
+
+def test_a_rewind_of_events_never_admitted_keeps_the_earlier_expected_offset() -> None:
+    guard = CommitGuard(anchor=lambda tp: 0)
+    guard.admit([(B, 0)])
+    assert guard.rewind([(B, 3), (B, 4)]) == {B: 1}  # 1 and 2 were never seen either
+
+
+def test_repeated_rewinds_never_turn_a_failing_batch_into_an_accepted_gap() -> None:
+    """A crash loop on one batch must not, after a few seeks, skip the batch."""
+    guard = CommitGuard(anchor=lambda tp: 0)
+    for _ in range(MAX_SEEKS * 2):
+        guard.admit([(A, 0), (A, 1)])
+        guard.rewind([(A, 0), (A, 1)])
+        accepted, _ = guard.admit([(A, 2)])  # a stale event after the failed batch
+        assert accepted == [False]
+    assert guard.clamp({A: 3}) == {}
+
+
+class _Consumer:
+    def __init__(self) -> None:
+        self.sent: list[dict[TP, int]] = []
+
+    async def _commit(self, offsets: dict[TP, int]) -> bool:
+        self.sent.append(dict(offsets))
+        return True
+
+
+class _App:
+    def __init__(self) -> None:
+        self.consumer = _Consumer()
+
+
+def test_the_clamp_is_applied_to_the_mapping_faust_records_as_committed() -> None:
+    """Faust updates ``_committed_offset`` from the mapping it passed to ``_commit``:
+    unclamped, it would think unstored offsets committed and ignore their acks later."""
+    import asyncio
+
+    app = _App()
+    raw_commit = app.consumer._commit
+    guard = CommitGuard()
+    install_commit_guard(app, guard)
+    guard.admit([(A, 0), (A, 1)])
+    guard.stored({A})
+    offsets = {A: 9, B: 4}  # B never stored here: dropped
+    assert asyncio.run(app.consumer._commit(offsets)) is True
+    assert offsets == {A: 2}
+    assert app.consumer.sent == [{A: 2}]
+    nothing = {B: 4}
+    assert asyncio.run(app.consumer._commit(nothing)) is False and nothing == {}
+    assert raw_commit is not app.consumer._commit

@@ -158,3 +158,24 @@ async def test_clear_untracks_in_place_and_seeks_back_only_while_flowing(
     channel.offer([_Message("tp0", 10), _Message("tp0", 11)])
     channel.clear()  # e.g. the end of a recovery, flow running: read again from the first
     assert consumer.sought == [("tp0", 10)]  # at once, before anything else is fetched
+
+
+def test_faust_records_as_committed_the_mapping_it_hands_to_the_low_level_commit() -> None:
+    """agents/commit_guard.py clamps that mapping in place, so Faust's bookkeeping
+    (``_committed_offset``) sees the offsets actually committed."""
+    source = inspect.getsource(faust_consumer.Consumer._commit_offsets)
+    assert "did_commit = await self._commit(committable_offsets)" in source
+    assert "self._committed_offset.update(committable_offsets)" in source
+
+
+def test_agent_crashes_go_through_on_error_and_actors_are_tracked() -> None:
+    """interviewlm/health.py counts crashes in ``Agent._on_error`` and reads running
+    actors from ``Agent._actors`` (``actor_task``, ``crashed``)."""
+    from faust.agents.agent import Agent
+
+    execute = inspect.getsource(Agent._execute_actor)
+    assert "await self._on_error(self, exc)" in execute
+    assert "await aref.crash(exc)" in execute
+    assert "aref.actor_task = task" in inspect.getsource(Agent._prepare_actor)
+    assert "self._actors.add(aref)" in inspect.getsource(Agent._prepare_actor)
+    assert "stream=aref.stream" in inspect.getsource(Agent._replace_actor)
