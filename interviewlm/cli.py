@@ -1,6 +1,13 @@
 """``interviewlm``: every command of the service under one entry point."""
 
+# ruff: noqa: E402  (the SIGTERM handler is installed before the other imports)
+
 from __future__ import annotations
+
+# First, before the heavy imports: a SIGTERM while a worker starts exits 0.
+from interviewlm.early_signals import exit_zero_on_sigterm_until_started
+
+exit_zero_on_sigterm_until_started()
 
 import argparse
 import logging
