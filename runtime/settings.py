@@ -110,7 +110,7 @@ class Settings(BaseSettings):
         3, ge=1, description="repeated_failure: consecutive runs failing the same tests.")
     help_requests_to_flag: int = Field(
         2, ge=1, description="asking_for_help: prompts asking for help or a solution.")
-    short_prompt_words: int = Field(5, ge=1, description="A prompt under this many words "
+    short_prompt_words: int = Field(6, ge=1, description="A prompt under this many words "
                                     "is short.")
     short_prompts_min: int = Field(2, ge=1, description="short_prompts: prompts seen first.")
     short_prompt_share: float = Field(

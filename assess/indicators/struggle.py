@@ -74,7 +74,7 @@ class StruggleThresholds:
     """When each indicator fires (times in seconds, rates and shares 0-1)."""
 
     help_requests: int = 2
-    short_prompt_words: int = 5
+    short_prompt_words: int = 6  # five words and no code ("I'm stuck... can you help") is short
     short_prompts_min: int = 2
     short_prompt_share: float = 0.5
     high_failure_rate: float = 0.7

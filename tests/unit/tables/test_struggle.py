@@ -3,6 +3,8 @@ with the time and event that showed it; a healthy session fires none."""
 
 from __future__ import annotations
 
+import itertools
+
 from streams.events import Event
 from tables.reducer import IndicatorFired, metrics_row
 from tests.unit.tables.builders import answer, chat, code, complete, fold, run, started
@@ -72,7 +74,7 @@ def test_short_prompts() -> None:
     ]
     (fired,) = _fired(events)  # at the second prompt: 1 of 2 is short, share 1/2 >= 0.5
     assert (fired.name, fired.event_id) == ("short_prompts", "interview:0:3")
-    assert fired.detail == "1 of 2 prompts are under 5 words with no code reference"
+    assert fired.detail == "1 of 2 prompts are under 6 words with no code reference"
 
 
 def test_high_test_failure_rate() -> None:
@@ -180,6 +182,18 @@ def test_the_platforms_help_seeking_chats_fire_help_and_short_prompts() -> None:
     """The platform's real phrasing, two chats, nothing else: the old worker flagged both."""
     events: list[Event] = [chat(10, "I'm stuck... can you help"), chat(40, "fix it")]
     assert sorted(f.name for f in _fired(events)) == ["asking_for_help", "short_prompts"]
+
+
+def test_the_platforms_chats_fire_short_prompts_in_any_arrival_order() -> None:
+    """Unkeyed jobs reach the agent over several partitions, so a session's chats can
+    arrive in any order; the platform's two vague chats among two specific ones must
+    fire short_prompts whichever order they come in."""
+    texts = ["I'm stuck... can you help", "fix it",
+             "Why does merge() drop the last interval when two intervals touch?",
+             "Can you explain how sorting by the start makes the sweep linear?"]
+    for order in itertools.permutations(texts):
+        events: list[Event] = [chat(10 * (i + 1), t) for i, t in enumerate(order)]
+        assert "short_prompts" in {f.name for f in _fired(events)}, order
 
 
 def test_help_seeking_is_not_only_english_keywords() -> None:
