@@ -31,8 +31,8 @@ __all__ = ["AGENTS", "AgentRegistry", "AgentSpec", "Builder"]
 #: ``register(app, settings)``: declares the agent's Faust agents, tables and timers.
 Builder = Callable[["faust.App", "Settings"], object]
 
-_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
-_TARGET = re.compile(r"^[A-Za-z_][\w.]*:[A-Za-z_]\w*$")
+_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+_TARGET = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,11 @@ class AgentSpec:
     build: str
 
     def __post_init__(self) -> None:
-        if not _NAME.match(self.name):
+        if not _NAME.fullmatch(self.name):  # match() lets "$" accept a trailing newline
             raise ValueError(f"agent name {self.name!r} must match {_NAME.pattern}")
         if not self.topics or not all(isinstance(t, str) and t for t in self.topics):
             raise ValueError(f"agent {self.name!r} needs at least one topic name")
-        if not _TARGET.match(self.build):
+        if not _TARGET.fullmatch(self.build):
             raise ValueError(f"agent {self.name!r}: build must be 'module:function'")
 
     def builder(self) -> Builder:
