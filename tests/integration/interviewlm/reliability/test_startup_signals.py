@@ -1,9 +1,10 @@
-"""SIGTERM at any moment of start-up exits 0, and nothing is lost or stored twice.
+"""SIGTERM at any moment of start-up or shutdown exits 0, and nothing is lost or stored twice.
 
 The moments: while Python imports the worker (0.1 s), during the pre-flight checks
 (0.5 s, 1 s), while Faust starts and recovers its table (2 s) and once ready with
-events flowing. A worker then runs to the end: every event is stored exactly once
-and the stored metrics equal a clean replay.
+events flowing, and a second SIGTERM during the shutdown. A worker then runs to
+the end: every event is stored exactly once and the stored metrics equal a clean
+replay.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ def test_sigterm_at_every_moment_of_start_up_exits_zero_and_loses_nothing(
     worker.start()
     worker.wait_ready()
     codes["ready"] = worker.stop(signal.SIGTERM, timeout=40)
+    for later in (0.2, 1.0):  # a second SIGTERM while the first shutdown runs
+        worker.start()
+        worker.wait_ready()
+        assert worker.proc is not None
+        worker.proc.send_signal(signal.SIGTERM)
+        time.sleep(later)  # the moment under test
+        codes[f"again after {later}s"] = worker.stop(signal.SIGTERM, timeout=40)
     assert codes == dict.fromkeys(codes, 0), (codes, worker.logs()[-3000:])
 
     worker.start()
