@@ -37,13 +37,8 @@ def test_commits_reach_the_end_soon_after_a_slow_stream_is_stored(
         worker.start()
         worker.wait_ready()
         asyncio.run(trickle(stack.bootstrap_servers, topic, events[20:], 2.0))
-        started = time.monotonic()
-        while int(asyncio.run(fetch(database_url, "SELECT count(*) AS n FROM "
-                                    "internal.session_events"))[0]["n"]) < len(events):
-            assert time.monotonic() - started < 60
-            time.sleep(0.2)
-        took = asyncio.run(committed_reach_end(stack.bootstrap_servers, fault_env["APP_ID"],
-                                               [topic], 90))
+        took = _commit_latency(stack, database_url, fault_env["APP_ID"], topic, len(events),
+                               "count(*)", stored_within=60, committed_within=90)
         print(f"commit latency after the last event was stored: {took:.1f}s")
         assert took < 5
     finally:
@@ -65,14 +60,23 @@ def test_commits_reach_the_end_soon_after_kills_mid_stream(
             worker.start()
         worker.wait_ready()
         asyncio.run(trickle(stack.bootstrap_servers, topic, tail, 2.0))
-        started = time.monotonic()
-        while int(asyncio.run(fetch(database_url, "SELECT count(DISTINCT (partition, \"offset\"))"
-                                    " AS n FROM internal.session_events"))[0]["n"]) < len(events):
-            assert time.monotonic() - started < 90
-            time.sleep(0.2)
-        took = asyncio.run(committed_reach_end(stack.bootstrap_servers, fault_env["APP_ID"],
-                                               [topic], 120))
+        took = _commit_latency(stack, database_url, fault_env["APP_ID"], topic, len(events),
+                               'count(DISTINCT (partition, "offset"))',
+                               stored_within=90, committed_within=120)
         print(f"commit latency after kills, last event stored: {took:.1f}s")
         assert took < 5
     finally:
         worker.stop()
+
+
+def _commit_latency(stack: StackInfo, database_url: str, group: str, topic: str, events: int,
+                    count: str, stored_within: float, committed_within: float) -> float:
+    """Seconds from the moment ``events`` rows are stored (counted with ``count``) until
+    the group's commits reach the end of ``topic``."""
+    started = time.monotonic()
+    while int(asyncio.run(fetch(database_url, f"SELECT {count} AS n FROM "
+                                "internal.session_events"))[0]["n"]) < events:
+        assert time.monotonic() - started < stored_within
+        time.sleep(0.2)
+    return asyncio.run(committed_reach_end(stack.bootstrap_servers, group, [topic],
+                                           committed_within))
